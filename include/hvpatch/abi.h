@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvpatch ABI: the one header shared by the hypervisor, the guest agent
+ * and the host tools.  It defines the status codes, the hypercall numbers
+ * and the signed patch bundle layout (docs/bundle-format.md,
+ * docs/hypercalls.md).
+ *
+ * Everything here is little-endian, naturally aligned, and has a fixed
+ * size checked at compile time, so the same bytes mean the same thing to
+ * a freestanding hypervisor, a Linux module and a host program.
+ */
+#ifndef HVPATCH_ABI_H
+#define HVPATCH_ABI_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+typedef u8 hvp_u8;
+typedef u16 hvp_u16;
+typedef u32 hvp_u32;
+typedef u64 hvp_u64;
+typedef s64 hvp_s64;
+#else
+#include <stdint.h>
+typedef uint8_t hvp_u8;
+typedef uint16_t hvp_u16;
+typedef uint32_t hvp_u32;
+typedef uint64_t hvp_u64;
+typedef int64_t hvp_s64;
+#endif
+
+/*
+ * Status codes.  Every refusal has its own code so that a fleet tool can
+ * tell a forged bundle from a stale one without parsing log text.  The
+ * hypervisor counts refusals per code (HVP_HC_COUNTERS).
+ */
+#define HVP_STATUS_LIST(X)                                                     \
+	X(HVP_OK, 0, "success")                                                \
+	X(HVP_E_INVALID, 1, "malformed call")                                  \
+	X(HVP_E_UNKNOWN_CALL, 2, "unknown hypercall number")                   \
+	X(HVP_E_CPL, 3, "hypercall from CPL > 0")                              \
+	X(HVP_E_BAD_POINTER, 4, "buffer page outside guest RAM")               \
+	X(HVP_E_TOO_LARGE, 5, "buffer larger than the hypervisor accepts")     \
+	X(HVP_E_TRUNCATED, 6, "bundle shorter than its header says")           \
+	X(HVP_E_BAD_MAGIC, 7, "not a bundle (bad magic)")                      \
+	X(HVP_E_BAD_VERSION, 8, "unsupported bundle format version")           \
+	X(HVP_E_BAD_FLAGS, 9, "unknown flags or non-zero reserved bytes")      \
+	X(HVP_E_BAD_COUNT, 10, "count out of range")                           \
+	X(HVP_E_BAD_LAYOUT, 11, "offset or length out of bounds")              \
+	X(HVP_E_BAD_SIGNATURE, 12, "signature does not verify")                \
+	X(HVP_E_UNKNOWN_KEY, 13, "signing key is not enrolled")                \
+	X(HVP_E_WRONG_BUILD, 14, "bundle is for another kernel build")         \
+	X(HVP_E_REPLAY, 15, "sequence number not newer than the last one")     \
+	X(HVP_E_TARGET_RANGE, 16, "target outside the locked kernel text")     \
+	X(HVP_E_PREIMAGE, 17, "bytes at the patch site do not match")          \
+	X(HVP_E_FUNCTION_HASH, 18, "old function hash does not match")         \
+	X(HVP_E_OVERLAP, 19, "replacements overlap or target is patched")      \
+	X(HVP_E_ARENA_FULL, 20, "no room left in the patch arena")             \
+	X(HVP_E_BAD_RELOC, 21, "relocation invalid or out of range")           \
+	X(HVP_E_NOT_LOCKED, 22, "protection is not locked yet")                \
+	X(HVP_E_LOCKED, 23, "protected set is locked")                         \
+	X(HVP_E_NOT_REGISTERED, 24, "text or arena not registered")            \
+	X(HVP_E_NOT_MAPPED, 25, "guest address not mapped")                    \
+	X(HVP_E_BUSY, 26, "a vCPU is executing the bytes to replace")          \
+	X(HVP_E_NO_SUCH_PATCH, 27, "no applied patch with that id")            \
+	X(HVP_E_TABLE_FULL, 28, "too many applied patches")                    \
+	X(HVP_E_NO_MEMORY, 29, "hypervisor out of memory")                     \
+	X(HVP_E_INTERNAL, 30, "internal error")
+
+enum hvp_status {
+#define HVP_STATUS_ENUM(name, value, text) name = value,
+	HVP_STATUS_LIST(HVP_STATUS_ENUM)
+#undef HVP_STATUS_ENUM
+	HVP_STATUS_COUNT
+};
+
+/*
+ * Hypercalls (docs/hypercalls.md).  VMCALL with RAX = number, arguments in
+ * RBX, RCX, RDX; the status comes back in RAX.  Buffers are passed as a
+ * guest-physical page list, never as guest virtual pointers.
+ */
+#define HVP_HC_VERSION 0x01
+#define HVP_HC_STATUS 0x02
+#define HVP_HC_REGISTER_TEXT 0x10
+#define HVP_HC_REGISTER_RODATA 0x11
+#define HVP_HC_REGISTER_ARENA 0x12
+#define HVP_HC_LOCK 0x13
+#define HVP_HC_APPLY 0x20
+#define HVP_HC_REVERT 0x21
+#define HVP_HC_LIST 0x22
+#define HVP_HC_AUDIT_READ 0x30
+#define HVP_HC_COUNTERS 0x31
+
+#define HVP_PAGE_SIZE 4096u
+
+/*
+ * A guest buffer: a descriptor page holding this header and then
+ * page_count guest-physical page addresses.  Byte i of the buffer is at
+ * pages[i / 4096] + i % 4096.
+ */
+struct hvp_page_list {
+	hvp_u32 length;     /* bytes in the buffer */
+	hvp_u32 page_count; /* = ceil(length / 4096) */
+	hvp_u64 pages[];    /* 4 KiB-aligned guest-physical addresses */
+};
+
+#define HVP_PAGE_LIST_MAX_PAGES                                                \
+	((HVP_PAGE_SIZE - sizeof(struct hvp_page_list)) / sizeof(hvp_u64))
+
+/* ------------------------------------------------------------------ */
+/* Bundle format v1 (docs/bundle-format.md)                           */
+/* ------------------------------------------------------------------ */
+
+#define HVP_BUNDLE_MAGIC "HVPBNDL1"
+#define HVP_BUNDLE_MAGIC_LEN 8
+#define HVP_BUNDLE_VERSION 1
+
+#define HVP_KEY_ID_LEN 32     /* SHA-256 of the DER SubjectPublicKeyInfo */
+#define HVP_BUILD_ID_MAX 32   /* GNU build-id (20 bytes for SHA-1 ids) */
+#define HVP_SHA256_LEN 32
+#define HVP_TRAMPOLINE_LEN 5  /* E9 rel32: jmp to the replacement */
+#define HVP_PREIMAGE_MAX 16
+
+/* Limits the hypervisor enforces; a bundle past any of them is refused. */
+#define HVP_MAX_BUNDLE_SIZE (256u * 1024u)
+#define HVP_MAX_REPLACEMENTS 64u
+#define HVP_MAX_RELOCS 4096u
+#define HVP_MAX_NAME_LEN 128u
+#define HVP_MAX_DESCRIPTION_LEN 256u
+#define HVP_MAX_CODE_LEN (64u * 1024u)
+
+struct hvp_bundle_header {
+	hvp_u8 magic[HVP_BUNDLE_MAGIC_LEN]; /* HVP_BUNDLE_MAGIC */
+	hvp_u16 format_version;             /* HVP_BUNDLE_VERSION */
+	hvp_u16 header_size;                /* sizeof(struct hvp_bundle_header) */
+	hvp_u32 flags;                      /* none defined: must be 0 */
+	hvp_u64 sequence;                   /* anti-rollback, strictly rising */
+	hvp_u8 key_id[HVP_KEY_ID_LEN];
+	hvp_u8 build_id[HVP_BUILD_ID_MAX];  /* zero-padded past build_id_len */
+	hvp_u32 build_id_len;               /* 1..HVP_BUILD_ID_MAX */
+	hvp_u32 replacement_count;          /* 1..HVP_MAX_REPLACEMENTS */
+	hvp_u32 relocation_count;           /* 0..HVP_MAX_RELOCS */
+	hvp_u32 data_size;                  /* bytes in the data area */
+	hvp_u32 signed_size;                /* offset of the signature block */
+	hvp_u32 description_offset;         /* into the data area */
+	hvp_u32 description_len;            /* 0..HVP_MAX_DESCRIPTION_LEN */
+	hvp_u8 reserved[12];                /* must be 0 */
+};
+
+/* Where signed_size sits, for tools that cut the bundle with dd/head. */
+#define HVP_BUNDLE_SIGNED_SIZE_OFFSET 104
+
+struct hvp_replacement {
+	hvp_u32 name_offset;       /* symbol name, into the data area */
+	hvp_u32 name_len;          /* 1..HVP_MAX_NAME_LEN, no NUL */
+	hvp_u64 function_offset;   /* old function, from the kernel text base */
+	hvp_u32 function_size;     /* bytes covered by function_sha256 */
+	hvp_u32 site_offset;       /* patch site from function start */
+	hvp_u8 function_sha256[HVP_SHA256_LEN];
+	hvp_u8 preimage[HVP_PREIMAGE_MAX]; /* expected bytes at the site */
+	hvp_u32 preimage_len;      /* v1: exactly HVP_TRAMPOLINE_LEN */
+	hvp_u32 code_offset;       /* replacement code, into the data area */
+	hvp_u32 code_len;          /* 1..HVP_MAX_CODE_LEN */
+	hvp_u32 entry_offset;      /* the new function, within the code */
+	hvp_u32 reloc_first;       /* this replacement's relocations: */
+	hvp_u32 reloc_count;       /* [reloc_first, reloc_first + count) */
+};
+
+enum hvp_reloc_type {
+	HVP_RELOC_PC32 = 1,  /* 32-bit signed S + A - P (also PLT32) */
+	HVP_RELOC_ABS64 = 2, /* 64-bit S + A */
+	HVP_RELOC_ABS32S = 3 /* 32-bit sign-extended S + A (-mcmodel=kernel) */
+};
+
+enum hvp_reloc_target {
+	HVP_RELOC_TARGET_KERNEL = 1, /* symbol = offset from kernel text base */
+	HVP_RELOC_TARGET_SELF = 2    /* symbol = offset in this code blob */
+};
+
+struct hvp_reloc {
+	hvp_u32 offset;        /* patched field, within the code blob */
+	hvp_u16 type;          /* enum hvp_reloc_type */
+	hvp_u16 target;        /* enum hvp_reloc_target */
+	hvp_s64 symbol_offset; /* meaning depends on target */
+	hvp_s64 addend;
+};
+
+#define HVP_SIGNATURE_MAGIC "SIG1"
+#define HVP_SIG_ECDSA_P256_SHA256 1
+#define HVP_SIG_DER_MAX 72
+
+/* Follows the signed part; the bundle ends with the DER signature. */
+struct hvp_bundle_signature {
+	hvp_u8 magic[4];   /* HVP_SIGNATURE_MAGIC */
+	hvp_u16 algorithm; /* HVP_SIG_ECDSA_P256_SHA256 */
+	hvp_u16 der_len;   /* 8..HVP_SIG_DER_MAX */
+	/* hvp_u8 der[der_len]; */
+};
+
+#define HVP_ABI_ASSERT_SIZE(type, size)                                        \
+	_Static_assert(sizeof(type) == (size), #type " layout changed")
+
+HVP_ABI_ASSERT_SIZE(struct hvp_page_list, 8);
+HVP_ABI_ASSERT_SIZE(struct hvp_bundle_header, 128);
+HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 96);
+HVP_ABI_ASSERT_SIZE(struct hvp_reloc, 24);
+HVP_ABI_ASSERT_SIZE(struct hvp_bundle_signature, 8);
+_Static_assert(__builtin_offsetof(struct hvp_bundle_header, signed_size) ==
+		       HVP_BUNDLE_SIGNED_SIZE_OFFSET,
+	       "signed_size offset is part of the documented format");
+
+#endif /* HVPATCH_ABI_H */

@@ -127,6 +127,7 @@ struct hvp_page_list {
 #define HVP_MAX_NAME_LEN 128u
 #define HVP_MAX_DESCRIPTION_LEN 256u
 #define HVP_MAX_CODE_LEN (64u * 1024u)
+#define HVP_MAX_FUNCTION_SIZE (1024u * 1024u)
 
 struct hvp_bundle_header {
 	hvp_u8 magic[HVP_BUNDLE_MAGIC_LEN]; /* HVP_BUNDLE_MAGIC */

@@ -127,7 +127,7 @@ struct hvp_page_list {
 #define HVP_MAX_NAME_LEN 128u
 #define HVP_MAX_DESCRIPTION_LEN 256u
 #define HVP_MAX_CODE_LEN (64u * 1024u)
-#define HVP_MAX_FUNCTION_SIZE (1024u * 1024u)
+#define HVP_MAX_FUNCTION_SIZE (64u * 1024u)
 
 struct hvp_bundle_header {
 	hvp_u8 magic[HVP_BUNDLE_MAGIC_LEN]; /* HVP_BUNDLE_MAGIC */
@@ -197,6 +197,30 @@ struct hvp_bundle_signature {
 	/* hvp_u8 der[der_len]; */
 };
 
+/* ------------------------------------------------------------------ */
+/* Audit log (HVP_HC_AUDIT_READ)                                      */
+/* ------------------------------------------------------------------ */
+
+enum hvp_audit_type {
+	HVP_AUDIT_REGISTER = 1, /* a range registered (detail: region kind) */
+	HVP_AUDIT_LOCK = 2,     /* protection locked (detail: pages locked) */
+	HVP_AUDIT_APPLY = 3,    /* patch applied (detail: replacements) */
+	HVP_AUDIT_REVERT = 4,   /* patch reverted */
+	HVP_AUDIT_REFUSAL = 5,  /* a call refused (status says why) */
+	HVP_AUDIT_BLOCKED_WRITE = 6 /* guest write to protected memory */
+};
+
+struct hvp_audit_event {
+	hvp_u64 serial;    /* 1, 2, 3 ... across the boot */
+	hvp_u64 timestamp; /* TSC */
+	hvp_u64 sequence;  /* bundle sequence, or the faulting GPA */
+	hvp_u16 type;      /* enum hvp_audit_type */
+	hvp_u16 status;    /* enum hvp_status */
+	hvp_u32 patch_id;
+	hvp_u32 detail;
+	hvp_u32 reserved;
+};
+
 #define HVP_ABI_ASSERT_SIZE(type, size)                                        \
 	_Static_assert(sizeof(type) == (size), #type " layout changed")
 
@@ -205,6 +229,7 @@ HVP_ABI_ASSERT_SIZE(struct hvp_bundle_header, 128);
 HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 96);
 HVP_ABI_ASSERT_SIZE(struct hvp_reloc, 24);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_signature, 8);
+HVP_ABI_ASSERT_SIZE(struct hvp_audit_event, 40);
 _Static_assert(__builtin_offsetof(struct hvp_bundle_header, signed_size) ==
 		       HVP_BUNDLE_SIGNED_SIZE_OFFSET,
 	       "signed_size offset is part of the documented format");

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The patch engine: protection state and the apply/revert pipeline.
+ *
+ *   register text, rodata, arena → lock → apply bundle → revert
+ *
+ * All state lives in one statically sized struct: the hypervisor has no
+ * heap, and fixed limits make every refusal predictable.  Calls are not
+ * re-entrant; the hypercall layer serializes them.
+ */
+#ifndef HVPATCH_PATCH_ENGINE_H
+#define HVPATCH_PATCH_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hvp_crypto.h"
+#include "hvpatch/abi.h"
+#include "patch/audit.h"
+#include "patch/platform.h"
+
+#define HVP_MAX_KEYS 8u
+#define HVP_MAX_APPLIED 32u
+/* Text + rodata + arena: 64 MiB of 4 KiB pages. */
+#define HVP_MAX_PROTECTED_PAGES 16384u
+/* Attempts to find every vCPU outside the bytes to replace. */
+#define HVP_RENDEZVOUS_RETRIES 16u
+
+enum hvp_region_kind {
+	HVP_REGION_TEXT,
+	HVP_REGION_RODATA,
+	HVP_REGION_ARENA,
+	HVP_REGION_COUNT
+};
+
+struct hvp_region {
+	uint64_t gva;        /* 4 KiB aligned */
+	uint64_t size;
+	uint32_t first_page; /* index into hvp_engine.page_gpa after lock */
+	uint32_t pages;
+	bool registered;
+};
+
+struct hvp_patch_site {
+	uint64_t gva;
+	uint8_t old_bytes[HVP_TRAMPOLINE_LEN];
+};
+
+struct hvp_applied_patch {
+	uint32_t id; /* 0: free slot */
+	uint32_t site_count;
+	uint64_t sequence;
+	uint8_t key_id[HVP_KEY_ID_LEN];
+	uint64_t arena_gva; /* where its code went */
+	uint64_t arena_len;
+	struct hvp_patch_site sites[HVP_MAX_REPLACEMENTS];
+};
+
+struct hvp_engine_counters {
+	uint64_t applies;
+	uint64_t reverts;
+	uint64_t refusals[HVP_STATUS_COUNT];
+	uint64_t last_hold_cycles; /* vCPUs held by the last commit/revert */
+	uint64_t max_hold_cycles;
+};
+
+struct hvp_engine {
+	const struct hvp_platform *platform;
+
+	struct hvp_pubkey keys[HVP_MAX_KEYS];
+	uint64_t last_sequence[HVP_MAX_KEYS];
+	uint32_t key_count;
+
+	struct hvp_region regions[HVP_REGION_COUNT];
+	bool locked;
+	uint32_t page_count;
+	/* The lock-time record: gpa of every protected page, by region. */
+	uint64_t page_gpa[HVP_MAX_PROTECTED_PAGES];
+	uint8_t build_id[HVP_BUILD_ID_MAX];
+	uint32_t build_id_len;
+
+	uint64_t arena_used;
+	uint32_t next_patch_id;
+	struct hvp_applied_patch patches[HVP_MAX_APPLIED];
+
+	struct hvp_engine_counters counters;
+	struct hvp_audit audit;
+
+	/* The one copy of the guest's bundle, and scratch for the plan. */
+	uint8_t bundle[HVP_MAX_BUNDLE_SIZE] __attribute__((aligned(8)));
+	uint8_t code[HVP_MAX_BUNDLE_SIZE];   /* relocated replacement code */
+	uint8_t undo[HVP_MAX_BUNDLE_SIZE];   /* arena bytes before commit */
+	uint8_t function[HVP_MAX_FUNCTION_SIZE];
+};
+
+void hvp_engine_init(struct hvp_engine *e, const struct hvp_platform *p);
+
+/* Boot time only, from the loader's key store: no hypercall reaches it. */
+enum hvp_status hvp_engine_enroll_key(struct hvp_engine *e,
+				      const struct hvp_pubkey *key);
+
+enum hvp_status hvp_engine_register(struct hvp_engine *e,
+				    enum hvp_region_kind kind, uint64_t gva,
+				    uint64_t size);
+
+/*
+ * Records the guest-virtual to guest-physical mapping of every registered
+ * page through the guest's tables at cr3, reads the kernel's build-id from
+ * the ELF note at build_id_note_gva, and write-protects everything in EPT.
+ */
+enum hvp_status hvp_engine_lock(struct hvp_engine *e, uint64_t cr3,
+				uint64_t build_id_note_gva);
+
+/* Copies the bundle from the guest page list once, then parses, verifies,
+ * plans and commits it. */
+enum hvp_status hvp_engine_apply(struct hvp_engine *e,
+				 uint64_t page_list_gpa, uint32_t *patch_id);
+
+enum hvp_status hvp_engine_revert(struct hvp_engine *e, uint32_t patch_id);
+
+const struct hvp_applied_patch *
+hvp_engine_find_patch(const struct hvp_engine *e, uint32_t patch_id);
+
+/* Which protected region holds gpa, for the EPT-violation handler. */
+bool hvp_engine_protects(const struct hvp_engine *e, uint64_t gpa,
+			 enum hvp_region_kind *kind);
+
+#endif /* HVPATCH_PATCH_ENGINE_H */

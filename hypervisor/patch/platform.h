@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the patch engine needs from the machine, and nothing more.
+ *
+ * The VMX layer implements these with real guest memory, INVEPT and an
+ * NMI rendezvous; the host tests implement them over simulated memory.
+ * Keeping the engine behind this interface is what lets cmocka prove its
+ * all-or-nothing behaviour without hardware.
+ */
+#ifndef HVPATCH_PATCH_PLATFORM_H
+#define HVPATCH_PATCH_PLATFORM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hvpatch/abi.h"
+
+struct hvp_ept;
+
+enum hvp_log_level {
+	HVP_LOG_ERROR = 0,
+	HVP_LOG_WARN = 1,
+	HVP_LOG_INFO = 2,
+	HVP_LOG_DEBUG = 3,
+};
+
+struct hvp_platform {
+	void *ctx;
+	/*
+	 * Copies guest RAM.  A range touching hypervisor memory, MMIO or
+	 * anything else that is not guest RAM gives HVP_E_BAD_POINTER.
+	 */
+	enum hvp_status (*read_gpa)(void *ctx, uint64_t gpa, void *dst,
+				    size_t len);
+	/* Writes guest RAM through the hypervisor's own mapping. */
+	enum hvp_status (*write_gpa)(void *ctx, uint64_t gpa, const void *src,
+				     size_t len);
+	/* The EPT every vCPU uses; the engine edits its permissions. */
+	struct hvp_ept *ept;
+	/* Holds every other vCPU in VMX root until resume_others(). */
+	enum hvp_status (*pause_others)(void *ctx);
+	void (*resume_others)(void *ctx);
+	/* The guest RIP of every vCPU, the caller's included, while paused. */
+	unsigned int (*vcpu_rips)(void *ctx, uint64_t *rips, unsigned int max);
+	/* INVEPT and a serializing instruction on every CPU. */
+	void (*flush)(void *ctx);
+	void (*vlog)(void *ctx, enum hvp_log_level level, const char *fmt,
+		     va_list ap);
+	uint64_t (*timestamp)(void *ctx); /* TSC */
+};
+
+#endif /* HVPATCH_PATCH_PLATFORM_H */

@@ -1,7 +1,7 @@
 # hvpatch top-level build.
 #
 # One non-recursive make: every component adds its rules in its own
-# fragment (<dir>/build.mk) and registers with these lists:
+# fragment (<dir>/build.mk or <dir>/<sub>/build.mk) and registers with these lists:
 #   ALL_TARGETS    files `make all` builds
 #   TEST_TARGETS   phony targets `make test` runs, in order
 #   BENCH_TARGETS  phony targets `make bench` runs (tables, never timed tests)
@@ -26,7 +26,8 @@ TEST_TARGETS :=
 BENCH_TARGETS :=
 DEMO_TARGETS :=
 
-include $(sort $(wildcard */build.mk))
+# Sorted: component fragments (crypto/, hypervisor/) come before tests/.
+include $(sort $(wildcard */build.mk */*/build.mk))
 
 .PHONY: all test test-suites demo bench tcb clean deps fuzz
 

@@ -1,0 +1,24 @@
+# tests/unit: cmocka suites for the portable core and the patch engine,
+# built for the host with ASan and UBSan.
+
+UNIT_CFLAGS := $(HOST_CFLAGS) -Itests/unit -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+SIM_SRCS := tests/unit/sim/sim_memory.c
+PATCH_SRCS := $(wildcard hypervisor/patch/*.c)
+
+$(BUILD)/tests/test_ept: tests/unit/test_ept.c $(CORE_SRCS) $(SIM_SRCS) \
+		$(wildcard hypervisor/core/*.h tests/unit/sim/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lcmocka
+
+$(BUILD)/tests/test_guest_walk: tests/unit/test_guest_walk.c $(CORE_SRCS) \
+		$(SIM_SRCS) $(wildcard hypervisor/core/*.h tests/unit/sim/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lcmocka
+
+.PHONY: test-ept test-guest-walk
+test-ept: $(BUILD)/tests/test_ept
+	$<
+test-guest-walk: $(BUILD)/tests/test_guest_walk
+	$<
+TEST_TARGETS += test-ept test-guest-walk

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/* The EPT model on simulated hypervisor pages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "sim/sim_memory.h"
+
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+
+struct fixture {
+	struct sim_machine m;
+	struct hvp_ept ept;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = test_calloc(1, sizeof(*f));
+
+	sim_init(&f->m, 16 * MiB, 64);
+	assert_int_equal(hvp_ept_init(&f->ept, &f->m.alloc), HVP_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	sim_destroy(&f->m);
+	test_free(f);
+	return 0;
+}
+
+static struct hvp_ept_mapping lookup(struct fixture *f, uint64_t gpa)
+{
+	struct hvp_ept_mapping m;
+
+	assert_int_equal(hvp_ept_lookup(&f->ept, gpa, &m), HVP_OK);
+	return m;
+}
+
+static void identity_map_uses_large_leaves(void **state)
+{
+	struct fixture *f = *state;
+	struct hvp_ept_mapping m;
+
+	assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 8 * MiB + 0x3000,
+				     HVP_EPT_RWX, HVP_MT_WB), HVP_OK);
+	m = lookup(f, 0x123456);
+	assert_true(m.present);
+	assert_int_equal(m.page_size, HVP_EPT_PAGE_2M);
+	assert_int_equal(m.hpa, 0x123456);
+	assert_int_equal(m.mem_type, HVP_MT_WB);
+	m = lookup(f, 8 * MiB + 0x2abc);
+	assert_int_equal(m.page_size, HVP_EPT_PAGE_4K);
+	assert_int_equal(m.hpa, 8 * MiB + 0x2abc);
+	assert_false(lookup(f, 8 * MiB + 0x3000).present);
+	/* PML4 + PDPT + PD + one PT for the 4 KiB tail. */
+	assert_int_equal(f->ept.table_pages, 4);
+}
+
+static void four_gib_costs_six_tables(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 4 * GiB, HVP_EPT_RWX,
+				     HVP_MT_WB), HVP_OK);
+	assert_int_equal(f->ept.table_pages, 6); /* PML4, PDPT, 4 PDs */
+	assert_int_equal(lookup(f, 4 * GiB - 1).hpa, 4 * GiB - 1);
+}
+
+static void set_perms_splits_once(void **state)
+{
+	struct fixture *f = *state;
+	struct hvp_ept_mapping m;
+
+	assert_int_equal(hvp_ept_map(&f->ept, 2 * MiB, 2 * MiB, 2 * MiB,
+				     HVP_EPT_RWX, HVP_MT_WT), HVP_OK);
+	assert_int_equal(hvp_ept_set_perms(&f->ept, 2 * MiB + 0x5000, 0x1000,
+					   HVP_EPT_READ | HVP_EPT_EXEC), HVP_OK);
+	assert_int_equal(f->ept.splits, 1);
+	m = lookup(f, 2 * MiB + 0x5010);
+	assert_int_equal(m.page_size, HVP_EPT_PAGE_4K);
+	assert_int_equal(m.perms, HVP_EPT_READ | HVP_EPT_EXEC);
+	assert_int_equal(m.hpa, 2 * MiB + 0x5010);
+	for (uint64_t page = 0; page < 512; page++) {
+		if (page == 5)
+			continue;
+		m = lookup(f, 2 * MiB + page * 0x1000);
+		assert_int_equal(m.perms, HVP_EPT_RWX);
+		assert_int_equal(m.mem_type, HVP_MT_WT);
+		assert_int_equal(m.hpa, 2 * MiB + page * 0x1000);
+	}
+	assert_int_equal(hvp_ept_set_perms(&f->ept, 2 * MiB + 0x9000, 0x1000,
+					   HVP_EPT_READ), HVP_OK);
+	assert_int_equal(f->ept.splits, 1);
+}
+
+static void whole_large_leaf_changes_in_place(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 4 * MiB, HVP_EPT_RWX,
+				     HVP_MT_WB), HVP_OK);
+	assert_int_equal(hvp_ept_set_perms(&f->ept, 2 * MiB, 2 * MiB,
+					   HVP_EPT_READ), HVP_OK);
+	assert_int_equal(f->ept.splits, 0);
+	assert_int_equal(lookup(f, 3 * MiB).perms, HVP_EPT_READ);
+	assert_int_equal(lookup(f, 1 * MiB).perms, HVP_EPT_RWX);
+}
+
+static void unmap_part_of_large_leaf(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 2 * MiB, HVP_EPT_RWX,
+				     HVP_MT_WB), HVP_OK);
+	assert_int_equal(hvp_ept_unmap(&f->ept, 0x3000, 0x1000), HVP_OK);
+	assert_false(lookup(f, 0x3000).present);
+	assert_true(lookup(f, 0x2000).present);
+	assert_true(lookup(f, 0x4000).present);
+}
+
+static void bad_arguments_are_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hvp_ept_map(&f->ept, 0x800, 0, 0x1000, HVP_EPT_RWX,
+				     HVP_MT_WB), HVP_E_INVALID);
+	assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 0, HVP_EPT_RWX,
+				     HVP_MT_WB), HVP_E_INVALID);
+	assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 0x1000, HVP_EPT_WRITE,
+				     HVP_MT_WB), HVP_E_INVALID);
+	assert_int_equal(hvp_ept_map(&f->ept, 0xfffffffffffff000ull, 0, 0x2000,
+				     HVP_EPT_RWX, HVP_MT_WB), HVP_E_INVALID);
+	assert_int_equal(hvp_ept_set_perms(&f->ept, 0x1000, 0x1000,
+					   HVP_EPT_READ), HVP_E_NOT_MAPPED);
+	assert_int_equal(f->ept.table_pages, 1);
+}
+
+/* Fails the 1st, 2nd, ... allocation of a change: nothing translates
+ * differently afterwards, and the change works once memory is there. */
+static void allocation_failure_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t gpa = GiB + 0x1000;
+	int n;
+
+	assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 2 * MiB, HVP_EPT_RWX,
+				     HVP_MT_WB), HVP_OK);
+	for (n = 0;; n++) {
+		enum hvp_status status;
+
+		f->m.allocs_until_failure = n;
+		status = hvp_ept_map(&f->ept, gpa, 0x5000, 0x2000,
+				     HVP_EPT_READ, HVP_MT_UC);
+		if (status == HVP_OK)
+			break;
+		assert_int_equal(status, HVP_E_NO_MEMORY);
+		assert_false(lookup(f, gpa).present);
+		assert_false(lookup(f, gpa + 0x1000).present);
+		assert_int_equal(lookup(f, 0x1000).perms, HVP_EPT_RWX);
+	}
+	assert_true(n >= 1);
+	assert_int_equal(lookup(f, gpa + 0x1000).hpa, 0x6000);
+	assert_int_equal(lookup(f, gpa).mem_type, HVP_MT_UC);
+
+	f->m.allocs_until_failure = 0; /* the split needs one page */
+	assert_int_equal(hvp_ept_set_perms(&f->ept, 0x3000, 0x1000,
+					   HVP_EPT_READ), HVP_E_NO_MEMORY);
+	assert_int_equal(lookup(f, 0x3000).perms, HVP_EPT_RWX);
+	assert_int_equal(lookup(f, 0x3000).page_size, HVP_EPT_PAGE_2M);
+}
+
+static void eptp_format(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t eptp = hvp_ept_pointer(&f->ept);
+
+	assert_int_equal(eptp & 0x7, HVP_MT_WB);
+	assert_int_equal((eptp >> 3) & 0x7, 3); /* 4-level walk */
+	assert_int_equal(eptp & (1 << 6), 0);   /* no A/D flags */
+	assert_int_equal(eptp & ~0xfffull, f->ept.pml4_hpa);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(identity_map_uses_large_leaves, setup, teardown),
+		cmocka_unit_test_setup_teardown(four_gib_costs_six_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(set_perms_splits_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(whole_large_leaf_changes_in_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(unmap_part_of_large_leaf, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_arguments_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(allocation_failure_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(eptp_format, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -26,8 +26,9 @@ TEST_TARGETS :=
 BENCH_TARGETS :=
 DEMO_TARGETS :=
 
-# Sorted: component fragments (crypto/, hypervisor/) come before tests/.
-include $(sort $(wildcard */build.mk */*/build.mk))
+# Components first, tests last: test rules use the components' variables.
+FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk))
+include $(filter-out tests/%,$(FRAGMENTS)) $(filter tests/%,$(FRAGMENTS))
 
 .PHONY: all test test-suites demo bench tcb clean deps fuzz
 

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hvpatch build: patch object + kernel symbol map + kernel text → an
+ * unsigned bundle.  Every check the hypervisor will make against the
+ * running kernel (pre-image, function hash) is prepared here from the
+ * same bytes, so a bundle built against a dump of the running text
+ * applies, and one built against another build is refused.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle_writer.h"
+#include "commands.h"
+#include "elf_object.h"
+#include "hvp_crypto.h"
+#include "kernel_text.h"
+#include "symbols.h"
+
+#define MAX_REPLACE HVP_MAX_REPLACEMENTS
+
+static const uint8_t endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const uint8_t nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+
+struct build_options {
+	const char *object, *symbols, *build_id_hex, *build_id_from;
+	const char *vmlinux, *text_dump, *description, *output;
+	const char *replace[MAX_REPLACE];
+	uint32_t replace_count;
+	uint64_t sequence, function_size;
+	bool have_sequence;
+};
+
+static void usage(void)
+{
+	puts("usage: hvpatch build --object PATCH.o --symbols System.map\n"
+	     "                     (--build-id HEX | --build-id-from VMLINUX)\n"
+	     "                     (--vmlinux VMLINUX | --text-dump TEXT.bin)\n"
+	     "                     --sequence N [--replace NAME]... [--function-size N]\n"
+	     "                     [--description TEXT] -o BUNDLE.unsigned\n"
+	     "\n"
+	     "PATCH.o is an ELF relocatable compiled from C with the kernel code\n"
+	     "model (gcc -c -O2 -mcmodel=kernel -fno-pic -mno-red-zone\n"
+	     "-fno-asynchronous-unwind-tables). Each of its global functions, or\n"
+	     "each --replace NAME, replaces the kernel function of that name.\n"
+	     "The old bytes (pre-image and function hash) come from VMLINUX or\n"
+	     "from TEXT.bin, a dump of the running kernel's text from _stext;\n"
+	     "the symbol map is System.map or a /proc/kallsyms dump. A function's\n"
+	     "size is the distance to the next symbol unless --function-size.");
+}
+
+static bool parse_options(int argc, char **argv, struct build_options *o)
+{
+	static const struct option opts[] = {
+		{ "object", required_argument, NULL, 'O' },
+		{ "symbols", required_argument, NULL, 'S' },
+		{ "build-id", required_argument, NULL, 'b' },
+		{ "build-id-from", required_argument, NULL, 'B' },
+		{ "vmlinux", required_argument, NULL, 'V' },
+		{ "text-dump", required_argument, NULL, 'T' },
+		{ "sequence", required_argument, NULL, 'n' },
+		{ "replace", required_argument, NULL, 'r' },
+		{ "function-size", required_argument, NULL, 'f' },
+		{ "description", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'O': o->object = optarg; break;
+		case 'S': o->symbols = optarg; break;
+		case 'b': o->build_id_hex = optarg; break;
+		case 'B': o->build_id_from = optarg; break;
+		case 'V': o->vmlinux = optarg; break;
+		case 'T': o->text_dump = optarg; break;
+		case 'd': o->description = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'n':
+			o->sequence = strtoull(optarg, &end, 0);
+			o->have_sequence = *end == '\0' && o->sequence > 0;
+			break;
+		case 'f':
+			o->function_size = strtoull(optarg, &end, 0);
+			if (*end != '\0')
+				return false;
+			break;
+		case 'r':
+			if (o->replace_count == MAX_REPLACE)
+				return false;
+			o->replace[o->replace_count++] = optarg;
+			break;
+		default:
+			return false;
+		}
+	}
+	return o->object && o->symbols && o->output && o->have_sequence &&
+	       !o->build_id_hex != !o->build_id_from &&
+	       !o->vmlinux != !o->text_dump && optind == argc;
+}
+
+/* Fills the old-function half of a replacement from the kernel text. */
+static bool describe_target(const char *name, const struct symbol_map *map,
+			    const struct kernel_text *text, uint64_t size,
+			    struct hvp_replacement *r)
+{
+	const struct kernel_symbol *sym = symbol_map_find(map, name);
+	const uint8_t *bytes;
+
+	if (!sym) {
+		errorf("kernel has no symbol %s", name);
+		return false;
+	}
+	if (size == 0)
+		size = symbol_map_extent(map, sym);
+	if (size < HVP_TRAMPOLINE_LEN || size > HVP_MAX_FUNCTION_SIZE) {
+		errorf("%s: function size %llu out of range (5..%u); use --function-size",
+		       name, (unsigned long long)size, HVP_MAX_FUNCTION_SIZE);
+		return false;
+	}
+	bytes = kernel_text_at(text, sym->address, size);
+	if (!bytes || sym->address < map->text_base) {
+		errorf("%s: not inside the kernel text given", name);
+		return false;
+	}
+	r->function_offset = sym->address - map->text_base;
+	r->function_size = (uint32_t)size;
+	r->site_offset = memcmp(bytes, endbr64, sizeof(endbr64)) == 0 ? 4 : 0;
+	if (r->site_offset + HVP_TRAMPOLINE_LEN > size) {
+		errorf("%s: too small to patch", name);
+		return false;
+	}
+	r->preimage_len = HVP_TRAMPOLINE_LEN;
+	memcpy(r->preimage, bytes + r->site_offset, HVP_TRAMPOLINE_LEN);
+	if (memcmp(r->preimage, nop5, sizeof(nop5)) != 0)
+		fprintf(stderr,
+			"hvpatch: warning: %s does not start with the 5-byte fentry NOP; its first instructions will be replaced\n",
+			name);
+	hvp_sha256(bytes, size, r->function_sha256);
+	return true;
+}
+
+static bool resolve_relocs(const struct patch_object *obj,
+			   const struct symbol_map *map, struct hvp_reloc *out)
+{
+	for (size_t i = 0; i < obj->reloc_count; i++) {
+		const struct object_reloc *or = &obj->relocs[i];
+		const struct kernel_symbol *sym;
+
+		out[i] = or->reloc;
+		if (!or->kernel_symbol)
+			continue;
+		sym = symbol_map_find(map, or->kernel_symbol);
+		if (!sym) {
+			errorf("patch refers to %s, which the kernel does not have",
+			       or->kernel_symbol);
+			return false;
+		}
+		out[i].symbol_offset = (int64_t)(sym->address - map->text_base);
+	}
+	return true;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build_options o = { 0 };
+	struct hvp_replacement repl[MAX_REPLACE] = { 0 };
+	struct bundle_input in = { 0 };
+	struct patch_object obj;
+	struct symbol_map map;
+	struct kernel_text text;
+	struct hvp_reloc *relocs;
+	struct buffer out;
+	size_t build_len;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		usage();
+		return EXIT_OK;
+	}
+	if (!parse_options(argc, argv, &o)) {
+		usage();
+		return EXIT_USAGE;
+	}
+	if (o.build_id_hex ? !parse_hex(o.build_id_hex, in.build_id,
+					HVP_BUILD_ID_MAX, &build_len) :
+			     !elf_build_id(o.build_id_from, in.build_id,
+					   HVP_BUILD_ID_MAX, &build_len)) {
+		errorf("no usable build-id (1 to %d bytes)", HVP_BUILD_ID_MAX);
+		return EXIT_INPUT;
+	}
+	if (!symbol_map_load(o.symbols, &map) ||
+	    !patch_object_load(o.object, &obj) ||
+	    !(o.vmlinux ? kernel_text_from_vmlinux(o.vmlinux, &text) :
+			  kernel_text_from_dump(o.text_dump, map.text_base,
+						&text)))
+		return EXIT_INPUT;
+
+	if (o.replace_count == 0)
+		for (size_t i = 0; i < obj.function_count && i < MAX_REPLACE; i++)
+			o.replace[o.replace_count++] = obj.functions[i].name;
+	if (o.replace_count == 0) {
+		errorf("%s: defines no global function to replace anything",
+		       o.object);
+		return EXIT_INPUT;
+	}
+	for (uint32_t i = 0; i < o.replace_count; i++) {
+		const struct object_function *fn =
+			patch_object_function(&obj, o.replace[i]);
+
+		if (!fn) {
+			errorf("%s: defines no global function %s", o.object,
+			       o.replace[i]);
+			return EXIT_INPUT;
+		}
+		if (!describe_target(o.replace[i], &map, &text,
+				     o.function_size, &repl[i]))
+			return EXIT_INPUT;
+		repl[i].entry_offset = fn->offset;
+	}
+	relocs = calloc(obj.reloc_count + 1, sizeof(*relocs));
+	if (!resolve_relocs(&obj, &map, relocs))
+		return EXIT_INPUT;
+
+	in.sequence = o.sequence;
+	in.build_id_len = (uint32_t)build_len;
+	in.description = o.description;
+	in.code = obj.blob;
+	in.code_len = obj.blob_len;
+	in.relocs = relocs;
+	in.reloc_count = (uint32_t)obj.reloc_count;
+	in.replacements = repl;
+	in.names = o.replace;
+	in.replacement_count = o.replace_count;
+	if (!bundle_write(&in, &out))
+		return EXIT_INPUT;
+	if (!write_file(o.output, out.data, out.len, 0644))
+		return EXIT_INTERNAL;
+	printf("built %s: %u replacement(s), %u code bytes, %u relocation(s), sequence %llu\n",
+	       o.output, o.replace_count, obj.blob_len, in.reloc_count,
+	       (unsigned long long)o.sequence);
+	return EXIT_OK;
+}

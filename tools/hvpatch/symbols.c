@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#include "symbols.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static int by_address(const void *a, const void *b)
+{
+	const struct kernel_symbol *x = a, *y = b;
+
+	return x->address < y->address ? -1 : x->address > y->address;
+}
+
+bool symbol_map_load(const char *path, struct symbol_map *map)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	size_t cap = 0, lineno = 0;
+	const struct kernel_symbol *stext;
+
+	memset(map, 0, sizeof(*map));
+	if (!f) {
+		errorf("%s: cannot open symbol map", path);
+		return false;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long address;
+		char type, name[256];
+
+		lineno++;
+		/* kallsyms may add a "[module]" column: ignored. */
+		if (sscanf(line, "%llx %c %255s", &address, &type, name) != 3) {
+			errorf("%s:%zu: not a symbol map line", path, lineno);
+			fclose(f);
+			return false;
+		}
+		if (map->count == cap) {
+			cap = cap ? cap * 2 : 4096;
+			map->symbols = realloc(map->symbols,
+					       cap * sizeof(*map->symbols));
+			if (!map->symbols) {
+				fclose(f);
+				return false;
+			}
+		}
+		map->symbols[map->count++] = (struct kernel_symbol){
+			.address = address, .type = type, .name = strdup(name),
+		};
+	}
+	fclose(f);
+	qsort(map->symbols, map->count, sizeof(*map->symbols), by_address);
+	stext = symbol_map_find(map, "_stext");
+	if (!stext) {
+		errorf("%s: no _stext symbol (the kernel text base)", path);
+		return false;
+	}
+	map->text_base = stext->address;
+	return true;
+}
+
+const struct kernel_symbol *symbol_map_find(const struct symbol_map *map,
+					    const char *name)
+{
+	for (size_t i = 0; i < map->count; i++)
+		if (strcmp(map->symbols[i].name, name) == 0)
+			return &map->symbols[i];
+	return NULL;
+}
+
+uint64_t symbol_map_extent(const struct symbol_map *map,
+			   const struct kernel_symbol *sym)
+{
+	for (size_t i = (size_t)(sym - map->symbols) + 1; i < map->count; i++)
+		if (map->symbols[i].address > sym->address)
+			return map->symbols[i].address - sym->address;
+	return 0;
+}

@@ -153,7 +153,8 @@ enum hvp_status hvp_bundle_parse(const uint8_t *buf, size_t len,
 	data_at = relocs_at +
 		  (uint64_t)h->relocation_count * sizeof(struct hvp_reloc);
 	data_end = data_at + h->data_size;
-	if (data_end != h->signed_size)
+	/* The signature block follows 8-byte aligned, like every table. */
+	if (data_end != h->signed_size || h->signed_size % 8 != 0)
 		return HVP_E_BAD_LAYOUT;
 	if (!range_within(h->description_offset, h->description_len,
 			  h->data_size) ||

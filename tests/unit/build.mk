@@ -22,3 +22,20 @@ test-ept: $(BUILD)/tests/test_ept
 test-guest-walk: $(BUILD)/tests/test_guest_walk
 	$<
 TEST_TARGETS += test-ept test-guest-walk
+
+ENGINE_TEST_SRCS := tests/unit/engine_fixture.c $(SIM_SRCS) $(CORE_SRCS) \
+	$(PATCH_SRCS) $(TOOL_LIB_SRCS)
+ENGINE_TEST_LDLIBS := $(HOST_CRYPTO_LIB) -lmbedtls -lmbedx509 -lmbedcrypto \
+	-lcmocka
+
+$(BUILD)/tests/test_engine: tests/unit/test_engine.c $(ENGINE_TEST_SRCS) \
+		$(wildcard hypervisor/*/*.h tests/unit/*.h tests/unit/sim/*.h) \
+		include/hvpatch/abi.h $(HOST_CRYPTO_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -Itools/hvpatch -o $@ $(filter %.c,$^) \
+		$(ENGINE_TEST_LDLIBS)
+
+.PHONY: test-engine
+test-engine: $(BUILD)/tests/test_engine
+	$<
+TEST_TARGETS += test-engine

@@ -77,8 +77,10 @@ enum hvp_status sim_write_gpa(void *ctx, uint64_t gpa, const void *src,
 
 	if (!in_ram(m, gpa, len))
 		return HVP_E_BAD_POINTER;
-	if (m->writes_until_failure == 0)
+	if (m->writes_until_failure == 0) {
+		m->writes_until_failure = -1; /* one transient failure */
 		return HVP_E_INTERNAL;
+	}
 	if (m->writes_until_failure > 0)
 		m->writes_until_failure--;
 	memcpy(m->ram + gpa, src, len);

@@ -7,7 +7,8 @@
  *                   through struct hvp_page_alloc (for EPT tables)
  *   guest page tables real 4-level tables built inside guest RAM
  *
- * Faults can be injected: the Nth page allocation or guest write fails.
+ * Faults can be injected: page allocations fail from the Nth on, and
+ * the Nth guest write fails once (a transient error).
  */
 #ifndef HVPATCH_TEST_SIM_MEMORY_H
 #define HVPATCH_TEST_SIM_MEMORY_H
@@ -34,7 +35,7 @@ struct sim_machine {
 	uint8_t *hv;           /* hypervisor pages */
 	uint32_t hv_pages, hv_used;
 	int allocs_until_failure; /* < 0: never fail */
-	int writes_until_failure; /* < 0: never fail */
+	int writes_until_failure; /* < 0: never fail; fails once */
 
 	uint64_t next_pt_page; /* guest page-table pages, from the top down */
 	struct hvp_page_alloc alloc;

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A simulated guest for patch-engine tests and the fuzzer: guest RAM with
+ * real 4-level page tables, a kernel "text" whose pages are mapped in
+ * reverse physical order (so only the lock-time record finds them),
+ * rodata holding the build-id note, a patch arena, the real EPT model,
+ * and a platform that counts pauses, resumes and flushes.
+ */
+#ifndef HVPATCH_TEST_ENGINE_FIXTURE_H
+#define HVPATCH_TEST_ENGINE_FIXTURE_H
+
+#include "keys.h"
+#include "patch/engine.h"
+#include "sim/sim_memory.h"
+#include "util.h"
+
+#define FX_RAM_SIZE (48ull << 20)
+#define FX_TEXT_GVA 0xffffffff81000000ull
+#define FX_TEXT_SIZE 0x10000ull
+#define FX_TEXT_GPA 0x1000000ull
+#define FX_RODATA_GVA 0xffffffff82000000ull
+#define FX_RODATA_SIZE 0x4000ull
+#define FX_RODATA_GPA 0x1200000ull
+#define FX_ARENA_GVA 0xffffffffc0000000ull
+#define FX_ARENA_SIZE 0x4000ull
+#define FX_ARENA_GPA 0x1400000ull
+#define FX_DESC_GPA 0x1f00000ull
+#define FX_BUNDLE_GPA 0x2000000ull
+
+/* Functions in the simulated text, as offsets from its base. */
+#define FX_FN_A 0x100u    /* fentry NOP first */
+#define FX_FN_B 0x2ff8u   /* crosses a page boundary */
+#define FX_FN_C 0x500u    /* ENDBR64, then the fentry NOP */
+#define FX_FN_SIZE 0x40u
+#define FX_SYM_DATA 0x8000u /* a kernel symbol relocations point at */
+#define FX_CODE_LEN 32u
+
+struct fixture {
+	struct sim_machine m;
+	struct hvp_ept ept;
+	struct hvp_platform platform;
+	struct hvp_engine *engine;
+	struct signer signer;
+	uint64_t cr3;
+	uint8_t build_id[20];
+	uint64_t rips[4];
+	unsigned int rip_count, pauses, resumes, flushes;
+	uint64_t clock;
+	char log[16384];
+	size_t log_len;
+};
+
+/* Builds the guest; with lock, registers everything and locks. */
+void fx_init(struct fixture *f, bool lock);
+void fx_destroy(struct fixture *f);
+
+/* One replacement of a fixture function, described as the tool would. */
+struct fx_replacement {
+	uint32_t function; /* FX_FN_* */
+};
+
+/* An unsigned bundle replacing the given functions with the fixture's
+ * 32-byte code blob (three relocations, one of each type). */
+void fx_unsigned_bundle(struct fixture *f, const struct fx_replacement *r,
+			uint32_t count, uint64_t sequence, struct buffer *out);
+void fx_sign(struct fixture *f, const struct buffer *in, struct buffer *out);
+void fx_bundle(struct fixture *f, const struct fx_replacement *r,
+	       uint32_t count, uint64_t sequence, struct buffer *out);
+
+/* Writes the bundle into guest pages (scattered) and a page list; returns
+ * the page list's guest-physical address. */
+uint64_t fx_place(struct fixture *f, const uint8_t *bundle, size_t len);
+
+/* The expected relocated code at code_gva, and the trampoline bytes. */
+void fx_expected_code(uint64_t code_gva, uint8_t out[FX_CODE_LEN]);
+uint8_t *fx_text(struct fixture *f, uint32_t offset); /* through GVA map */
+
+#endif /* HVPATCH_TEST_ENGINE_FIXTURE_H */

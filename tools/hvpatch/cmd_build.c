@@ -115,8 +115,14 @@ static bool describe_target(const char *name, const struct symbol_map *map,
 		errorf("kernel has no symbol %s", name);
 		return false;
 	}
-	if (size == 0)
+	if (size == 0) {
 		size = symbol_map_extent(map, sym);
+		/* The last function of the text ends where the text does. */
+		if (sym->address >= text->base &&
+		    sym->address - text->base < text->len &&
+		    size > text->len - (sym->address - text->base))
+			size = text->len - (sym->address - text->base);
+	}
 	if (size < HVP_TRAMPOLINE_LEN || size > HVP_MAX_FUNCTION_SIZE) {
 		errorf("%s: function size %llu out of range (5..%u); use --function-size",
 		       name, (unsigned long long)size, HVP_MAX_FUNCTION_SIZE);

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The host tool against the synthetic kernel: every subcommand, its exit
+# codes, and its refusals.  Usage: test_tool.sh HVPATCH FIXTURES WORKDIR
+set -uo pipefail
+. "$(dirname "$0")/../lib/check.sh"
+
+hvpatch=$1 fixtures=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+
+kernel=(--symbols "$fixtures/System.map" --vmlinux "$fixtures/vmlinux")
+build() { # build OBJECT SEQUENCE OUT [more options]
+	local object=$1 seq=$2 out=$3
+	shift 3
+	"$hvpatch" build --object "$fixtures/patch/$object.o" "${kernel[@]}" \
+		--build-id-from "$fixtures/vmlinux" --sequence "$seq" -o "$out" "$@"
+}
+build_id=$(readelf -n "$fixtures/vmlinux" | awk '/Build ID/ { print $3 }')
+symbol() { awk -v s="$1" '$3 == s { print $1 }' "$fixtures/System.map"; }
+text_offset() { printf '%d' $((0x$(symbol "$1") - 0x$(symbol _stext))); }
+
+# --- help and usage ---------------------------------------------------------
+for cmd in keygen build sign verify inspect split; do
+	expect_status "$cmd --help exits 0" 0 "$hvpatch" "$cmd" --help
+	expect_output "$cmd --help shows its usage" "^usage: hvpatch $cmd"
+done
+expect_status "unknown command is a usage error" 1 "$hvpatch" frobnicate
+expect_status "missing options are a usage error" 1 "$hvpatch" build -o x
+
+# --- keygen -----------------------------------------------------------------
+expect_status "keygen" 0 "$hvpatch" keygen --out-private key.pem --out-public pub.pem
+key_id=$(openssl pkey -pubin -in pub.pem -outform DER | sha256sum | cut -c1-64)
+expect_output "keygen prints the key id openssl computes" "$key_id"
+expect_status "private key is mode 0600" 0 test "$(stat -c %a key.pem)" = 600
+"$hvpatch" keygen --out-private other.pem --out-public other.pub >/dev/null
+
+# --- build ------------------------------------------------------------------
+expect_status "build a good patch" 0 build greeting 5 good.unsigned \
+	--description "fixture greeting"
+expect_output "build reports the relocations" "1 replacement\(s\), [0-9]+ code bytes, 3 relocation\(s\)"
+expect_status "build with --build-id HEX" 0 \
+	"$hvpatch" build --object "$fixtures/patch/greeting.o" "${kernel[@]}" \
+	--build-id "$build_id" --sequence 5 --description "fixture greeting" -o same.unsigned
+expect_status "both ways give the same bundle" 0 cmp good.unsigned same.unsigned
+
+expect_status "inspect --json" 0 "$hvpatch" inspect --json good.unsigned
+printf '%s\n' "$check_output" > good.json
+expect_status "inspect --json is valid JSON" 0 python3 -m json.tool good.json
+field() { python3 -c "import json,sys; d=json.load(open('good.json')); print(eval(sys.argv[1]))" "$1"; }
+expect_status "json: build id is the kernel's" 0 test "$(field 'd["build_id"]')" = "$build_id"
+expect_status "json: sequence" 0 test "$(field 'd["sequence"]')" = 5
+r='d["replacements"][0]'
+expect_status "json: target name" 0 test "$(field "$r[\"name\"]")" = fixture_greeting
+expect_status "json: function offset from _stext" 0 \
+	test "$(field "$r[\"function_offset\"]")" = "$(text_offset fixture_greeting)"
+expect_status "json: pre-image is the fentry NOP" 0 test "$(field "$r[\"preimage\"]")" = 0f1f440000
+expect_status "json: patch site at the function start" 0 test "$(field "$r[\"site_offset\"]")" = 0
+expect_status "json: call to kernel_print resolved against the kernel" 0 \
+	test "$(field "[x['symbol_offset'] for x in $r['relocations'] if x['target'] == 'kernel' and x['type'] == 'PC32'][0]")" = "$(text_offset kernel_print)"
+expect_status "json: data reference resolved against the kernel" 0 \
+	test "$(field "[x['symbol_offset'] for x in $r['relocations'] if x['target'] == 'kernel'][1]")" = "$(text_offset fixture_counter)"
+expect_status "json: the string literal is the patch's own" 0 \
+	test "$(field "[x['target'] for x in $r['relocations'] if x['type'] == 'ABS32S'][0]")" = self
+old_hash=$(python3 - "$fixtures/vmlinux" "$(symbol fixture_greeting)" "$(field "$r[\"function_size\"]")" <<'PY'
+import hashlib, subprocess, sys
+vmlinux, address, size = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3])
+raw = subprocess.run(["objcopy", "-O", "binary", "-j", ".text", vmlinux, "/dev/stdout"],
+                     capture_output=True, check=True).stdout
+start = int(subprocess.run(["sh", "-c", f"nm {vmlinux} | awk '$3 == \"_stext\" {{print $1}}'"],
+                           capture_output=True, text=True).stdout, 16)
+print(hashlib.sha256(raw[address - start:address - start + size]).hexdigest())
+PY
+)
+expect_status "json: function hash is SHA-256 of the old function" 0 \
+	test "$(field "$r[\"function_sha256\"]")" = "$old_hash"
+
+expect_status "ENDBR64 function" 0 build ibt 1 ibt.unsigned
+"$hvpatch" inspect --json ibt.unsigned > ibt.json
+expect_status "ENDBR64: the site is after it" 0 \
+	python3 -c "import json; r=json.load(open('ibt.json'))['replacements'][0]; assert r['site_offset'] == 4 and r['preimage'] == '0f1f440000'"
+
+expect_status "refuses writable data" 2 build writable_data 1 x.unsigned
+expect_output "  and says why" "writable data"
+expect_status "refuses a call the kernel cannot resolve" 2 build unknown_symbol 1 x.unsigned
+expect_output "  and names the symbol" "no_such_kernel_function"
+expect_status "refuses a target the kernel does not have" 2 build no_such_target 1 x.unsigned
+expect_output "  and names it" "fixture_missing"
+expect_status "refuses an unsupported relocation" 2 build got_reloc 1 x.unsigned
+expect_output "  and says which" "unsupported relocation type"
+expect_status "refuses a file that is not ELF" 2 \
+	"$hvpatch" build --object pub.pem "${kernel[@]}" --build-id "$build_id" --sequence 1 -o x.unsigned
+expect_status "no output file after a refusal" 1 test -e x.unsigned
+
+# --- sign, verify -----------------------------------------------------------
+expect_status "sign" 0 "$hvpatch" sign --key key.pem good.unsigned -o good.bin
+expect_status "verify" 0 "$hvpatch" verify --key pub.pem --build-id "$build_id" good.bin
+expect_output "verify says OK" "^OK: signature valid, sequence 5"
+"$hvpatch" inspect --json good.bin > signed.json
+expect_status "signed bundle carries the key id" 0 \
+	python3 -c "import json; assert json.load(open('signed.json'))['key_id'] == '$key_id'"
+expect_status "re-signing replaces the signature" 0 "$hvpatch" sign --key other.pem good.bin -o resigned.bin
+expect_status "  and verifies with the new key" 0 "$hvpatch" verify --key other.pub resigned.bin
+expect_status "wrong key: HVP_E_UNKNOWN_KEY" 3 "$hvpatch" verify --key other.pub good.bin
+expect_output "  named" "HVP_E_UNKNOWN_KEY"
+expect_status "wrong build: HVP_E_WRONG_BUILD" 3 \
+	"$hvpatch" verify --key pub.pem --build-id 00112233445566778899 good.bin
+expect_output "  named" "HVP_E_WRONG_BUILD"
+
+size=$(stat -c %s good.bin)
+for at in 8 130 $((size - 40)); do
+	cp good.bin tampered.bin
+	printf '\x5a' | dd of=tampered.bin bs=1 seek="$at" conv=notrunc status=none
+	expect_status "byte $at changed: refused" 3 "$hvpatch" verify --key pub.pem tampered.bin
+done
+head -c $((size - 1)) good.bin > short.bin
+expect_status "truncated: refused" 3 "$hvpatch" verify --key pub.pem short.bin
+expect_output "  named" "HVP_E_"
+expect_status "unsigned: refused" 3 "$hvpatch" verify --key pub.pem good.unsigned
+
+check_summary "hvpatch tool"

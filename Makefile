@@ -26,9 +26,11 @@ TEST_TARGETS :=
 BENCH_TARGETS :=
 DEMO_TARGETS :=
 
-# Components first, tests last: test rules use the components' variables.
+# Components first, tests last: test rules use the components' variables;
+# tests/unit first among the tests, whose simulated guest the others reuse.
 FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk))
-include $(filter-out tests/%,$(FRAGMENTS)) $(filter tests/%,$(FRAGMENTS))
+include $(filter-out tests/%,$(FRAGMENTS)) tests/unit/build.mk \
+	$(filter-out tests/unit/%,$(filter tests/%,$(FRAGMENTS)))
 
 .PHONY: all test test-suites demo bench tcb clean deps fuzz
 

@@ -1,0 +1,73 @@
+#!/bin/sh
+# Issue 3 guest checks, run by /init.  One line per check:
+#   HVP-TEST <name> PASS|FAIL|SKIP|UNPROTECTED <detail>
+# Inputs from the kernel command line:
+#   hvp.cpus=N                  CPUs Linux must see
+#   hvp.hvmem=0xSTART-0xEND     hypervisor-owned physical range; the loader
+#                               puts the magic HVPATCH-RESERVED at START
+# With no hvpatch CPUID leaf (fail-open boot without VT-x) the checks that
+# need the hypervisor report UNPROTECTED instead of FAIL, so the runner can
+# tell "protected and correct" from "booted unprotected by policy".
+magic=HVPATCH-RESERVED
+arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n1; }
+t() { echo "HVP-TEST $*"; }
+
+# --- CPU count: Linux must see every CPU the firmware/hypervisor runs ----
+want=$(arg hvp.cpus)
+got=$(grep -c ^processor /proc/cpuinfo)
+if [ -z "$want" ]; then
+	t cpu-count SKIP "no hvp.cpus= on the command line (got $got)"
+elif [ "$got" = "$want" ]; then
+	t cpu-count PASS "$got CPUs"
+else
+	t cpu-count FAIL "expected $want CPUs, /proc/cpuinfo has $got"
+fi
+
+# --- CPUID: hvpatch leaf, VMX hidden ----------------------------------
+info=$(hvp-cpuid) || { t hv-leaf FAIL "hvp-cpuid failed"; exit 0; }
+get() { printf '%s\n' "$info" | sed -n "s/^$1=//p"; }
+vendor=$(get leaf40000000_vendor)
+vmx=$(get vmx)
+case $vendor in
+hvpatch*)
+	protected=1
+	t hv-leaf PASS "vendor=$vendor max=$(get leaf40000000_max)"
+	if [ "$vmx" = 0 ]; then
+		t vmx-hidden PASS "CPUID.1:ECX.VMX=0"
+	else
+		t vmx-hidden FAIL "CPUID.1:ECX.VMX=1 under hvpatch"
+	fi
+	;;
+*)
+	protected=0
+	echo "HVP-TEST: no hvpatch CPUID leaf: this guest runs UNPROTECTED"
+	t hv-leaf UNPROTECTED "leaf 0x40000000 vendor='$vendor' (not hvpatch)"
+	t vmx-hidden UNPROTECTED "no hvpatch; CPUID.1:ECX.VMX=$vmx"
+	;;
+esac
+
+# --- The hypervisor's memory must not be readable from the guest -------
+range=$(arg hvp.hvmem)
+if [ -z "$range" ]; then
+	t hvmem-hidden SKIP "no hvp.hvmem= on the command line"
+	exit 0
+fi
+start=${range%-*}
+mem=$(hvp-cpuid mem "$start")
+text=$(printf '%s\n' "$mem" | sed -n 's/^mem_text=//p')
+err=$(printf '%s\n' "$mem" | sed -n 's/^mem_\(open\|read\)_errno=//p')
+if [ "$text" = "$magic" ]; then
+	if [ $protected = 1 ]; then
+		t hvmem-hidden FAIL "read $magic at $start: hypervisor memory is visible"
+	else
+		t hvmem-hidden UNPROTECTED "read $magic at $start (no hypervisor to hide it)"
+	fi
+elif [ -n "$err" ]; then
+	# STRICT_DEVMEM refuses some ranges by itself; iomem=relaxed lifts that
+	# for reserved (non-RAM) ranges, so only then is a refusal evidence.
+	why=kernel-policy
+	grep -qw iomem=relaxed /proc/cmdline && why=with-iomem=relaxed
+	t hvmem-hidden PASS "read at $start refused ($why): $err"
+else
+	t hvmem-hidden PASS "read at $start returned '$text', not $magic"
+fi

@@ -1,0 +1,13 @@
+# tests/testbed/: test-bed-only programs (never part of the product).
+#   hvp-acpi.efi   minimal ACPI tables for OVMF under Bochs, then chains to
+#                  \EFI\hvpatch\hvpatch.efi (see acpi/acpi-tables.c)
+
+# efi-loader/build.mk includes efi.mk; until it exists, include it here so
+# the test bed builds on its own.  Never both: the guard is efi_app itself.
+ifndef efi_app
+include efi-loader/efi.mk
+endif
+
+HVP_ACPI_EFI := $(BUILD)/efi/hvp-acpi.efi
+$(eval $(call efi_app,hvp-acpi,tests/testbed/acpi/acpi-tables.c,))
+ALL_TARGETS += $(HVP_ACPI_EFI)

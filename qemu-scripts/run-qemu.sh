@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# run-qemu.sh: boots an ESP image under plain qemu-system-x86_64 with OVMF.
+# With a working /dev/kvm it uses `-enable-kvm -cpu host`, so a host with
+# nested VT-x hands VMX to the guest (hvpatch.efi can then virtualize);
+# otherwise TCG, which has no VMX.  Verdict from serial markers only.
+#
+#   run-qemu.sh --esp IMG [--cpus N] [--timeout S] [--mem MiB]
+#               [--require 'RE;RE'] [--forbid 'RE;RE'] [--stop-on RE]
+#               [--accel kvm|tcg|auto] [--name NAME] [--logdir DIR]
+#
+# --stop-on RE ends the run once RE shows up in the serial log (e.g. a
+# fail-closed refusal, after which the firmware would just sit in its menu).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/markers.sh"
+. "$here/lib/accel.sh"
+
+esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= accel=auto name= logdir=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--esp) esp=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--require) require=$2; shift 2 ;;
+	--forbid) forbid=$2; shift 2 ;;
+	--stop-on) stop_on=$2; shift 2 ;;
+	--accel) accel=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
+	--logdir) logdir=$2; shift 2 ;;
+	*) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+[ -f "$esp" ] || { echo "run-qemu: no ESP image '$esp' (--esp)" >&2; exit 2; }
+if [ "$accel" = auto ]; then
+	if hvp_kvm_usable; then accel=kvm; else accel=tcg; fi
+fi
+name=${name:-qemu-$accel}
+logdir=${logdir:-$(mktemp -d "/tmp/hvp-$name.XXXXXX")}
+mkdir -p "$logdir"
+logdir=$(cd "$logdir" && pwd)
+cpu_args=(-accel tcg -cpu max)
+[ "$accel" = kvm ] && cpu_args=(-accel kvm -cpu host)
+
+# Per-run copies: the firmware writes its variables, and nothing is shared
+# between runs.
+cp "$esp" "$logdir/esp.img"
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$logdir/vars.fd"
+: >"$logdir/serial.log"
+
+pid=
+cleanup() {
+	hvp_watch_stop
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	rm -f "$logdir/esp.img"
+}
+trap cleanup EXIT
+
+echo "run-qemu: $name: $accel, $cpus CPU(s), timeout ${timeout}s, logs in $logdir"
+t0=$(hvp_now)
+hvp_watch_start "$logdir/serial.log"
+# -no-reboot: a reset (triple fault, reboot) ends the run instead of looping.
+timeout -k 5 "$timeout" qemu-system-x86_64 "${cpu_args[@]}" -machine q35 -m "$mem" \
+	-smp "$cpus" -nodefaults -display none -no-reboot \
+	-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+	-drive if=pflash,format=raw,file="$logdir/vars.fd" \
+	-drive if=virtio,format=raw,file="$logdir/esp.img" \
+	-serial file:"$logdir/serial.log" >"$logdir/qemu.out" 2>&1 &
+pid=$!
+ended=
+while kill -0 "$pid" 2>/dev/null; do
+	if [ -n "$stop_on" ] && grep -aqE -- "$stop_on" "$logdir/serial.log"; then
+		sleep 2     # let the lines after the marker (the reason) arrive
+		ended=poweroff
+		kill "$pid" 2>/dev/null || true
+		echo "run-qemu: $name: stopped on marker '$stop_on'"
+		break
+	fi
+	sleep 0.5
+done
+rc=0
+wait "$pid" || rc=$?
+pid=
+sleep 0.3
+hvp_watch_stop
+if [ -z "$ended" ]; then
+	case $rc in
+	0) ended=poweroff ;;   # QEMU exits 0 when the guest powers off (or resets, with -no-reboot)
+	124 | 137) ended="timeout after ${timeout}s" ;;
+	*) ended="qemu exited $rc: $(tail -n1 "$logdir/qemu.out")" ;;
+	esac
+fi
+echo "run-qemu: $name: QEMU ran $(hvp_elapsed "$t0")s"
+hvp_verdict "$name" "$logdir/serial.log" "$require" "$forbid" "$ended"

@@ -21,6 +21,9 @@ HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-I$(TOP)/include -I$(TOP)/hypervisor -I$(TOP)/crypto
 HOST_LDFLAGS :=
 
+# Products that one fragment builds and another, included earlier, uses.
+HV_IMAGE := $(BUILD)/hypervisor/hvpatch.elf
+
 ALL_TARGETS :=
 TEST_TARGETS :=
 BENCH_TARGETS :=

@@ -15,15 +15,10 @@
 #include <stdint.h>
 
 #include "hvpatch/abi.h"
+#include "lib/log_level.h"
 
 struct hvp_ept;
 
-enum hvp_log_level {
-	HVP_LOG_ERROR = 0,
-	HVP_LOG_WARN = 1,
-	HVP_LOG_INFO = 2,
-	HVP_LOG_DEBUG = 3,
-};
 
 struct hvp_platform {
 	void *ctx;

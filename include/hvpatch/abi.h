@@ -78,6 +78,11 @@ enum hvp_status {
  * RBX, RCX, RDX; the status comes back in RAX.  Buffers are passed as a
  * guest-physical page list, never as guest virtual pointers.
  */
+/* The hypervisor's CPUID leaves: 0x40000000 gives the vendor "hvpatch"
+ * in EBX:ECX:EDX, 0x40000001 gives HVP_ABI_VERSION in EAX. */
+#define HVP_CPUID_VENDOR_LEAF 0x40000000u
+#define HVP_ABI_VERSION 1u
+
 #define HVP_HC_VERSION 0x01
 #define HVP_HC_STATUS 0x02
 #define HVP_HC_REGISTER_TEXT 0x10

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * MOV to CR0 or CR4 exits when it would change a bit the guest/host mask
+ * gives to the hypervisor (SDM Vol. 3C, 26.1.3): the bits VMX operation
+ * fixes (CR0.NE, CR4.VMXE and the reserved ones).  Emulates the write:
+ * the guest's value goes to the read shadow, the value adjusted to the
+ * FIXED0/FIXED1 MSRs goes to the real register, so the guest never sees
+ * CR4.VMXE.  Reserved bits #GP as on bare metal.  When the write turns
+ * paging on or off with EFER.LME set, the switch into or out of IA-32e
+ * mode is emulated too: EFER.LMA and the "IA-32e mode guest" entry
+ * control follow CR0.PG (SDM Vol. 3A, 10.8.5, initializing IA-32e mode).
+ * LMSW and CLTS touch only bits the guest owns and do not exit.
+ */
+#include "arch/x86/vmcs_setup.h"
+#include "arch/x86/vmx.h"
+#include "core/exit.h"
+#include "core/hv.h"
+#include "core/log.h"
+
+#define CR0_PE (1ull << 0)
+#define CR0_PG (1ull << 31)
+#define CR0_RESERVED 0xffffffff1ffaffc0ull
+#define CR4_VMXE (1ull << 13)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+
+static uint64_t *gpr(struct guest_regs *r, unsigned int n)
+{
+	/* Encoding order of the qualification's register field (table
+	 * 28-3) is the order of struct guest_regs. */
+	return &((uint64_t *)r)[n];
+}
+
+static enum exit_action write_cr0(struct vcpu *v, uint64_t value)
+{
+	uint64_t efer = vmread(GUEST_IA32_EFER);
+	uint64_t entry = vmread(ENTRY_CONTROLS);
+
+	if (value & CR0_RESERVED || ((value & CR0_PG) && !(value & CR0_PE)))
+		return hvp_inject_gp();
+	if ((value & CR0_PG) && !(v->guest_cr0 & CR0_PG) && (efer & EFER_LME)) {
+		efer |= EFER_LMA;
+		entry |= ENTRY_IA32E_MODE_GUEST;
+	} else if (!(value & CR0_PG) && (v->guest_cr0 & CR0_PG)) {
+		efer &= ~EFER_LMA;
+		entry &= ~(uint64_t)ENTRY_IA32E_MODE_GUEST;
+	}
+	vmwrite(GUEST_IA32_EFER, efer);
+	vmwrite(ENTRY_CONTROLS, entry);
+	v->guest_cr0 = value;
+	vmwrite(CR0_READ_SHADOW, value);
+	vmwrite(GUEST_CR0, hvp_guest_cr0(value));
+	return EXIT_SKIP_INSTRUCTION;
+}
+
+static enum exit_action write_cr4(struct vcpu *v, uint64_t value)
+{
+	/* Bits the CPU cannot set at all, VMXE aside, are reserved. */
+	if (value & ~(hv.cr4_fixed1 | CR4_VMXE) || (value & CR4_VMXE))
+		return hvp_inject_gp(); /* VMX is hidden: VMXE is reserved */
+	v->guest_cr4 = value;
+	vmwrite(CR4_READ_SHADOW, value);
+	vmwrite(GUEST_CR4, hvp_guest_cr4(value));
+	return EXIT_SKIP_INSTRUCTION;
+}
+
+enum exit_action hvp_exit_cr_access(struct vcpu *v, struct guest_regs *r)
+{
+	uint64_t q = vmread(EXIT_QUALIFICATION);
+	unsigned int cr = q & 0xf, type = (q >> 4) & 3, reg = (q >> 8) & 0xf;
+	uint64_t value = reg == 4 ? vmread(GUEST_RSP) : *gpr(r, reg);
+
+	if (type == 0 && cr == 0)
+		return write_cr0(v, value);
+	if (type == 0 && cr == 4)
+		return write_cr4(v, value);
+	hvp_error("cpu %u: unexpected CR access, qualification 0x%llx\n", v->index,
+		  (unsigned long long)q);
+	hvp_fatal_guest_state(v, "unexpected control-register exit");
+}

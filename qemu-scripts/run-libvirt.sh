@@ -5,7 +5,7 @@
 #
 #   run-libvirt.sh --esp IMG [--cpus N] [--timeout S] [--mem MiB]
 #                  [--require 'RE;RE'] [--forbid 'RE;RE'] [--stop-on RE]
-#                  [--name NAME] [--logdir DIR]
+#                  [--accel auto|kvm|tcg] [--name NAME] [--logdir DIR]
 #
 # type='kvm' with <cpu mode='host-passthrough'> when KVM can run a vCPU
 # (the guest then gets VMX on a host with nested VT-x), else type='qemu'
@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/accel.sh"
 . "$here/lib/libvirtd.sh"
 
-esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= name= logdir=
+esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= accel=auto name= logdir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--esp) esp=$2; shift 2 ;;
@@ -26,6 +26,7 @@ while [ $# -gt 0 ]; do
 	--require) require=$2; shift 2 ;;
 	--forbid) forbid=$2; shift 2 ;;
 	--stop-on) stop_on=$2; shift 2 ;;
+	--accel) accel=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--logdir) logdir=$2; shift 2 ;;
 	*) echo "run-libvirt: unknown argument $1" >&2; exit 2 ;;
@@ -40,7 +41,9 @@ uri=$(hvp_libvirt_uri)
 virsh() { command virsh -q -c "$uri" "$@"; }
 dom=hvp-$name-$$
 
-if hvp_kvm_usable; then
+# --accel tcg pins the no-VT-x case (fail-closed/fail-open tests) even on a
+# host where KVM works.
+if [ "$accel" = kvm ] || { [ "$accel" = auto ] && hvp_kvm_usable; }; then
 	type=kvm cpu="<cpu mode='host-passthrough' check='none'/>"
 else
 	type=qemu cpu=

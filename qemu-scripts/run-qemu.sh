@@ -8,6 +8,10 @@
 #               [--require 'RE;RE'] [--forbid 'RE;RE'] [--stop-on RE]
 #               [--accel kvm|tcg|auto] [--name NAME] [--logdir DIR]
 #
+# Or, instead of --esp, --kernel K --initrd I --append CMDLINE boots Linux
+# directly (no firmware; seconds under TCG), with --qemu-arg ARG (may
+# repeat) for extra devices: the guest-check self-tests use this.
+#
 # --stop-on RE ends the run once RE shows up in the serial log (e.g. a
 # fail-closed refusal, after which the firmware would just sit in its menu).
 set -euo pipefail
@@ -15,10 +19,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/markers.sh"
 . "$here/lib/accel.sh"
 
-esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= accel=auto name= logdir=
+kernel= initrd= append= qemu_extra=() esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= accel=auto name= logdir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--esp) esp=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
 	--cpus) cpus=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
@@ -31,7 +39,8 @@ while [ $# -gt 0 ]; do
 	*) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-[ -f "$esp" ] || { echo "run-qemu: no ESP image '$esp' (--esp)" >&2; exit 2; }
+[ -f "$esp" ] || [ -f "$kernel" ] ||
+	{ echo "run-qemu: need --esp IMG or --kernel VMLINUZ" >&2; exit 2; }
 if [ "$accel" = auto ]; then
 	if hvp_kvm_usable; then accel=kvm; else accel=tcg; fi
 fi
@@ -42,10 +51,18 @@ logdir=$(cd "$logdir" && pwd)
 cpu_args=(-accel tcg -cpu max)
 [ "$accel" = kvm ] && cpu_args=(-accel kvm -cpu host)
 
-# Per-run copies: the firmware writes its variables, and nothing is shared
-# between runs.
-cp "$esp" "$logdir/esp.img"
-cp /usr/share/OVMF/OVMF_VARS_4M.fd "$logdir/vars.fd"
+if [ -n "$esp" ]; then
+	# Per-run copies: the firmware writes its variables, and nothing is
+	# shared between runs.
+	cp "$esp" "$logdir/esp.img"
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$logdir/vars.fd"
+	boot_args=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+		-drive if=pflash,format=raw,file="$logdir/vars.fd"
+		-drive if=virtio,format=raw,file="$logdir/esp.img")
+else
+	boot_args=(-kernel "$kernel" -append "console=ttyS0,115200 $append")
+	[ -z "$initrd" ] || boot_args+=(-initrd "$initrd")
+fi
 : >"$logdir/serial.log"
 
 pid=
@@ -64,11 +81,8 @@ t0=$(hvp_now)
 hvp_watch_start "$logdir/serial.log"
 # -no-reboot: a reset (triple fault, reboot) ends the run instead of looping.
 timeout -k 5 "$timeout" qemu-system-x86_64 "${cpu_args[@]}" -machine q35 -m "$mem" \
-	-smp "$cpus" -nodefaults -display none -no-reboot \
-	-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
-	-drive if=pflash,format=raw,file="$logdir/vars.fd" \
-	-drive if=virtio,format=raw,file="$logdir/esp.img" \
-	-serial file:"$logdir/serial.log" >"$logdir/qemu.out" 2>&1 &
+	-smp "$cpus" -nodefaults -display none -no-reboot "${boot_args[@]}" \
+	${qemu_extra[@]+"${qemu_extra[@]}"} -serial file:"$logdir/serial.log" >"$logdir/qemu.out" 2>&1 &
 pid=$!
 ended=
 while kill -0 "$pid" 2>/dev/null; do

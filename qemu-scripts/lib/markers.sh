@@ -68,7 +68,10 @@ hvp_verdict() {
 			bad=1
 		fi
 	done
-	for m in $forbidden";"$HVP_ALWAYS_FORBIDDEN; do
+	# One variable, then split: a quoted ";" between two expansions would
+	# be a literal character, not a field separator.
+	local all_forbidden="$forbidden;$HVP_ALWAYS_FORBIDDEN"
+	for m in $all_forbidden; do
 		[ -n "$m" ] || continue
 		if grep -aqE -- "$m" "$log"; then
 			echo "  $name: forbidden marker present: $(grep -aE -m1 -- "$m" "$log" | tr -d '\r')"

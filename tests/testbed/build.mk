@@ -8,6 +8,7 @@ ifndef efi_app
 include efi-loader/efi.mk
 endif
 
-HVP_ACPI_EFI := $(BUILD)/efi/hvp-acpi.efi
+# HVP_ACPI_EFI ($(BUILD)/efi/hvp-acpi.efi) is named in qemu-scripts/build.mk,
+# which is read first and puts it on the Bochs ESPs.
 $(eval $(call efi_app,hvp-acpi,tests/testbed/acpi/acpi-tables.c,))
 ALL_TARGETS += $(HVP_ACPI_EFI)

@@ -1,0 +1,84 @@
+# tests/e2e/: end-to-end boots, judged only by marker lines in the serial
+# log (qemu-scripts/lib/markers.sh).  Logs: $(BUILD)/e2e/<case>/serial.log.
+#
+# Always in `make test`:
+#   test-e2e-verdict        the marker verdict itself must fail bad logs
+#   test-e2e-guest-checks   the guest checks must FAIL/flag on purpose-made faults
+#   test-e2e-bochs-direct-1cpu, -2cpu, test-e2e-libvirt-direct
+#                           the test bed alone: OVMF -> hvp-acpi.efi -> Linux,
+#                           /init, the right CPU count, ACPI power-off
+# Under hvpatch.efi, in `make test` once E2E_HVPATCH=1 (flip the default
+# below when hvpatch.efi boots a guest; each can also be run by name):
+#   test-e2e-bochs-2cpu, test-e2e-bochs-1cpu          protected, VT-x in Bochs
+#   test-e2e-libvirt-fail-closed, -fail-open          TCG: no VT-x
+E2E_HVPATCH ?= 0
+
+E2E_DIR := $(BUILD)/e2e
+E2E_BOCHS := bash qemu-scripts/run-bochs.sh
+E2E_LIBVIRT := bash qemu-scripts/run-libvirt.sh
+E2E_ESP := $(HVP_ESP_DIR)
+
+# Markers (;-separated extended regexps).  Every run also forbids kernel
+# panics, any "HVP-TEST <name> FAIL" and a failed power-off.
+E2E_LINUX_OK := HVP-INIT: reached /init;HVP-TEST cpu-count PASS;HVP-INIT: done
+E2E_HV_START := HVPATCH: loader start;HVPATCH: starting next stage
+E2E_PROTECTED := HVP-TEST hv-leaf PASS;HVP-TEST vmx-hidden PASS;HVP-TEST hvmem-hidden (PASS|SKIP);HVPATCH: exit counters
+E2E_NOT_PROTECTED := HVPATCH: WARNING: booting UNPROTECTED;HVP-TEST [^ ]+ UNPROTECTED;HVPATCH: VT-x unavailable
+
+.PHONY: test-e2e-verdict test-e2e-guest-checks
+test-e2e-verdict:
+	bash tests/e2e/verdict-selftest.sh
+test-e2e-guest-checks: $(HVP_KERNEL) $(HVP_INITRD)
+	bash tests/e2e/guest-checks-selftest.sh $(HVP_KERNEL) $(HVP_INITRD) $(E2E_DIR)/guest-checks
+
+.PHONY: test-e2e-bochs-direct-1cpu test-e2e-bochs-direct-2cpu test-e2e-libvirt-direct
+test-e2e-bochs-direct-1cpu: $(E2E_ESP)/bochs-direct-1cpu.img
+	$(E2E_BOCHS) --name $(@:test-%=%) --esp $< --cpus 1 --timeout 120 \
+		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
+		--require 'HVP-ACPI: installed;$(E2E_LINUX_OK)'
+test-e2e-bochs-direct-2cpu: $(E2E_ESP)/bochs-direct-2cpu.img
+	$(E2E_BOCHS) --name $(@:test-%=%) --esp $< --cpus 2 --timeout 180 \
+		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
+		--require 'HVP-ACPI: installed;$(E2E_LINUX_OK)'
+test-e2e-libvirt-direct: $(E2E_ESP)/qemu-direct-2cpu.img
+	$(E2E_LIBVIRT) --name $(@:test-%=%) --esp $< --cpus 2 --timeout 90 --accel tcg \
+		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) --require '$(E2E_LINUX_OK)'
+
+# --- under hvpatch.efi ----------------------------------------------------
+.PHONY: test-e2e-bochs-2cpu test-e2e-bochs-1cpu test-e2e-libvirt-fail-closed test-e2e-libvirt-fail-open
+test-e2e-bochs-2cpu: $(E2E_ESP)/bochs-2cpu.img
+	$(E2E_BOCHS) --name $(@:test-%=%) --esp $< --cpus 2 --timeout 300 \
+		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
+		--require '$(E2E_HV_START);HVPATCH: cpu 0 virtualized;HVPATCH: cpu 1 virtualized;$(E2E_LINUX_OK);$(E2E_PROTECTED)' \
+		--forbid '$(E2E_NOT_PROTECTED)'
+test-e2e-bochs-1cpu: $(E2E_ESP)/bochs-1cpu.img
+	$(E2E_BOCHS) --name $(@:test-%=%) --esp $< --cpus 1 --timeout 240 \
+		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
+		--require '$(E2E_HV_START);HVPATCH: cpu 0 virtualized;$(E2E_LINUX_OK);$(E2E_PROTECTED)' \
+		--forbid 'HVPATCH: cpu 1 virtualized;$(E2E_NOT_PROTECTED)'
+# No VT-x under TCG: the loader must refuse, say why, and never start Linux.
+test-e2e-libvirt-fail-closed: $(E2E_ESP)/qemu-fail-closed.img
+	$(E2E_LIBVIRT) --name $(@:test-%=%) --esp $< --cpus 2 --timeout 120 --accel tcg \
+		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
+		--stop-on 'HVPATCH: VT-x unavailable' \
+		--require 'HVPATCH: loader start;HVPATCH: VT-x unavailable: [^ ]' \
+		--forbid 'HVP-INIT;HVPATCH: starting next stage;HVPATCH: WARNING: booting UNPROTECTED'
+# No VT-x, policy fail-open: Linux boots, loudly unprotected.
+test-e2e-libvirt-fail-open: $(E2E_ESP)/qemu-fail-open.img
+	$(E2E_LIBVIRT) --name $(@:test-%=%) --esp $< --cpus 2 --timeout 120 --accel tcg \
+		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
+		--require 'HVPATCH: loader start;HVPATCH: WARNING: booting UNPROTECTED;$(E2E_LINUX_OK);HVP-TEST hv-leaf UNPROTECTED' \
+		--forbid 'HVPATCH: cpu [0-9]+ virtualized;HVP-TEST hv-leaf PASS'
+
+.PHONY: test-e2e-testbed test-e2e-hvpatch
+test-e2e-testbed: test-e2e-verdict test-e2e-guest-checks test-e2e-bochs-direct-1cpu \
+	test-e2e-bochs-direct-2cpu test-e2e-libvirt-direct
+test-e2e-hvpatch: test-e2e-bochs-2cpu test-e2e-bochs-1cpu test-e2e-libvirt-fail-closed \
+	test-e2e-libvirt-fail-open
+
+TEST_TARGETS += test-e2e-verdict test-e2e-guest-checks test-e2e-bochs-direct-1cpu \
+	test-e2e-bochs-direct-2cpu test-e2e-libvirt-direct
+ifeq ($(E2E_HVPATCH),1)
+TEST_TARGETS += test-e2e-bochs-2cpu test-e2e-bochs-1cpu test-e2e-libvirt-fail-closed \
+	test-e2e-libvirt-fail-open
+endif

@@ -131,17 +131,19 @@ static const struct hvp_entry_points *load_hypervisor(EFI_HANDLE device,
 			   (unsigned long long)(region_size >> 10));
 		return NULL;
 	}
-	entry = hvp_elf_image_load(hvp_image_start, elf_len, region, &error);
+	/* The boot information first: its magic marks the region's start. */
+	info = (struct hvp_boot_info *)region;
+	entry = hvp_elf_image_load(hvp_image_start, elf_len, region + info_size, &error);
 	if (!entry) {
 		loader_log(HVP_LOG_ERROR, "hypervisor image: %s\n", error);
 		return NULL;
 	}
-	info = (struct hvp_boot_info *)(region + image_size);
 	SetMem(info, sizeof(*info), 0);
 	CopyMem(info->magic, HVP_RESERVED_MAGIC, sizeof(info->magic));
 	info->region_base = (uint64_t)region;
 	info->region_size = region_size;
 	info->image_size = image_size;
+	info->pool_base = (uint64_t)region + info_size + image_size;
 	info->cpu_count = cpus;
 	info->log_level = cfg->log_level;
 	info->phys_limit = fw_physical_limit();

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The loader-to-hypervisor hand-off.  The loader copies the hypervisor
- * image into reserved memory, fills a struct hvp_boot_info right after
- * it, and calls the image's entry point, hvp_setup(), once on the BSP.
+ * The loader-to-hypervisor hand-off.  The loader reserves one region:
+ * a struct hvp_boot_info in its first page, the hypervisor image next,
+ * then a pool of pages for the hypervisor's tables.  It calls the image's entry point, hvp_setup(), once on the BSP.
  * Then on every processor, the BSP last, it calls prepare_cpu() (VMXON,
  * and a VMCS that describes the CPU as it is) and launches the guest with
  * its own stub, which must live in the loader: from the moment a CPU is
@@ -30,6 +30,7 @@ struct hvp_boot_info {
 	uint64_t region_base;      /* the whole reserved region: image, */
 	uint64_t region_size;      /* this struct, stacks, tables, pools */
 	uint64_t image_size;
+	uint64_t pool_base;        /* pages from here to the region's end */
 	uint32_t cpu_count;
 	uint32_t log_level;        /* enum hvp_log_level */
 	uint64_t phys_limit;       /* EPT identity-maps [0, phys_limit) */

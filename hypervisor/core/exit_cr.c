@@ -36,12 +36,18 @@ static enum exit_action write_cr0(struct vcpu *v, uint64_t value)
 	uint64_t efer = vmread(GUEST_IA32_EFER);
 	uint64_t entry = vmread(ENTRY_CONTROLS);
 
+	/* PG is the guest's own bit: the VMCS holds its current value. */
+	bool paging = vmread(GUEST_CR0) & CR0_PG;
+
+	hvp_debug("cpu %u: mov cr0, 0x%llx (was 0x%llx, efer 0x%llx)\n", v->index,
+		  (unsigned long long)value, (unsigned long long)vmread(GUEST_CR0),
+		  (unsigned long long)efer);
 	if (value & CR0_RESERVED || ((value & CR0_PG) && !(value & CR0_PE)))
 		return hvp_inject_gp();
-	if ((value & CR0_PG) && !(v->guest_cr0 & CR0_PG) && (efer & EFER_LME)) {
+	if ((value & CR0_PG) && !paging && (efer & EFER_LME)) {
 		efer |= EFER_LMA;
 		entry |= ENTRY_IA32E_MODE_GUEST;
-	} else if (!(value & CR0_PG) && (v->guest_cr0 & CR0_PG)) {
+	} else if (!(value & CR0_PG) && paging) {
 		efer &= ~EFER_LMA;
 		entry &= ~(uint64_t)ENTRY_IA32E_MODE_GUEST;
 	}
@@ -55,6 +61,7 @@ static enum exit_action write_cr0(struct vcpu *v, uint64_t value)
 
 static enum exit_action write_cr4(struct vcpu *v, uint64_t value)
 {
+	hvp_debug("cpu %u: mov cr4, 0x%llx\n", v->index, (unsigned long long)value);
 	/* Bits the CPU cannot set at all, VMXE aside, are reserved. */
 	if (value & ~(hv.cr4_fixed1 | CR4_VMXE) || (value & CR4_VMXE))
 		return hvp_inject_gp(); /* VMX is hidden: VMXE is reserved */

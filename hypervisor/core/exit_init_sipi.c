@@ -17,13 +17,6 @@
 
 #define CR0_RESET 0x60000010ull /* CD, NW, ET */
 
-enum exit_action hvp_exit_init(struct vcpu *v, struct guest_regs *r)
-{
-	vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
-	hvp_debug("cpu %u: INIT, waiting for SIPI\n", v->index);
-	return EXIT_RESUME;
-}
-
 static void real_mode_segment(enum vmcs_segment seg, uint16_t selector,
 			      uint32_t access_rights)
 {
@@ -33,14 +26,13 @@ static void real_mode_segment(enum vmcs_segment seg, uint16_t selector,
 	vmwrite(GUEST_SEG_AR(seg), access_rights);
 }
 
-enum exit_action hvp_exit_sipi(struct vcpu *v, struct guest_regs *r)
+/* The state INIT leaves a processor in (table 10-1), with CS:IP at the
+ * start of real-mode code at `start` (a 4 KiB page below 1 MiB). */
+static void reset_vcpu(struct vcpu *v, struct guest_regs *r, uint32_t start)
 {
-	uint8_t vector = (uint8_t)vmread(EXIT_QUALIFICATION);
-	struct guest_regs reset = { .rdx = cpuid(1, 0).eax };
-
 	for (int s = 0; s < SEG_COUNT; s++)
 		real_mode_segment(s, 0, 0x93); /* read/write data, accessed */
-	real_mode_segment(SEG_CS, (uint16_t)vector << 8, 0x9b);
+	real_mode_segment(SEG_CS, (uint16_t)(start >> 4), 0x9b);
 	real_mode_segment(SEG_LDTR, 0, 0x82);
 	real_mode_segment(SEG_TR, 0, 0x8b);
 	vmwrite(GUEST_GDTR_BASE, 0);
@@ -60,9 +52,27 @@ enum exit_action hvp_exit_sipi(struct vcpu *v, struct guest_regs *r)
 	vmwrite(GUEST_RFLAGS, 0x2);
 	vmwrite(GUEST_IA32_EFER, 0);
 	vmwrite(ENTRY_CONTROLS, vmread(ENTRY_CONTROLS) & ~(uint64_t)ENTRY_IA32E_MODE_GUEST);
+	/* INIT clears every blocking state and any event being delivered. */
 	vmwrite(GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
+	vmwrite(ENTRY_INTERRUPTION_INFO, 0);
+	*r = (struct guest_regs){ .rdx = cpuid(1, 0).eax };
+}
+
+enum exit_action hvp_exit_init(struct vcpu *v, struct guest_regs *r)
+{
+	reset_vcpu(v, r, 0);
+	vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
+	hvp_debug("cpu %u: INIT, waiting for SIPI\n", v->index);
+	return EXIT_RESUME;
+}
+
+enum exit_action hvp_exit_sipi(struct vcpu *v, struct guest_regs *r)
+{
+	uint8_t vector = (uint8_t)vmread(EXIT_QUALIFICATION);
+
+	reset_vcpu(v, r, (uint32_t)vector << 12);
 	vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
-	*r = reset;
 	hvp_debug("cpu %u: SIPI, starting at 0x%x\n", v->index, (unsigned int)vector << 12);
 	return EXIT_RESUME;
 }

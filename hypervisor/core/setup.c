@@ -132,7 +132,7 @@ const struct hvp_entry_points *hvp_setup(struct hvp_boot_info *info)
 	hv.cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
 	hv.cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
 	hv.cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
-	hvp_pool_init((uint64_t)(info + 1), info->region_base + info->region_size);
+	hvp_pool_init(info->pool_base, info->region_base + info->region_size);
 
 	read_mtrrs(&mtrr);
 	hv.host_cr3 = hvp_host_page_tables(info->phys_limit);

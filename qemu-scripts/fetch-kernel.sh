@@ -63,13 +63,20 @@ echo "fetch-kernel: $kver (${pkgs[*]})"
 debs=$out/debs
 rm -rf "$debs" "$out/root" && mkdir -p "$debs" "$out/root"
 # apt-get download writes to the current directory; run it in a subshell.
-(cd "$debs" && apt-get download -q "${pkgs[@]}" >/dev/null)
+# As root, apt's _apt sandbox user cannot write here: download as root
+# rather than print a warning per package.
+(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "${pkgs[@]}" >/dev/null)
 for d in "$debs"/*.deb; do
 	dpkg-deb -x "$d" "$out/root"
 done
 
 cp "$out/root/boot/vmlinuz-$kver" "$out/vmlinuz"
 cp "$out/root/boot/System.map-$kver" "$out/System.map"
+# Debian ships a one-line placeholder System.map (the real one is in the
+# -dbg package); say so rather than let a later step trust it.
+if [ "$(wc -l <"$out/System.map")" -lt 100 ]; then
+	echo "fetch-kernel: note: System.map is Debian's placeholder; use the guest's /proc/kallsyms for symbols"
+fi
 kdir=$out/root/usr/src/linux-headers-$kver
 [ -f "$kdir/Makefile" ] || { echo "fetch-kernel: no kbuild tree at $kdir" >&2; exit 1; }
 echo "$kdir" >"$out/kdir"

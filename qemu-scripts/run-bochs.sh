@@ -3,8 +3,9 @@
 # OVMF, and decides pass/fail from marker lines in the serial log only.
 #
 #   run-bochs.sh --esp IMG [--cpus 1|2] [--timeout SECONDS] [--mem MiB]
-#                [--require 'RE;RE'] [--forbid 'RE;RE'] [--name NAME]
-#                [--logdir DIR]
+#                [--require 'RE;RE'] [--forbid 'RE;RE'] [--stop-on RE]
+#                [--fail-on 'RE;RE'] [--name NAME] [--logdir DIR]
+# (--stop-on and --fail-on as in run-qemu.sh)
 #
 # Writes DIR/bochsrc, DIR/serial.log (COM1), DIR/bochs.out (Bochs's own
 # output, including port 0xE9 debug bytes) and DIR/serial.log.times.
@@ -13,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/markers.sh"
 
-esp= cpus=1 timeout=180 mem=512 require='HVP-INIT: done' forbid= name= logdir=
+esp= cpus=1 timeout=180 mem=512 require='HVP-INIT: done' forbid= stop_on= fail_on= name= logdir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--esp) esp=$2; shift 2 ;;
@@ -22,6 +23,8 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--require) require=$2; shift 2 ;;
 	--forbid) forbid=$2; shift 2 ;;
+	--stop-on) stop_on=$2; shift 2 ;;
+	--fail-on) fail_on=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--logdir) logdir=$2; shift 2 ;;
 	*) echo "run-bochs: unknown argument $1" >&2; exit 2 ;;
@@ -91,6 +94,15 @@ hvp_watch_start "$logdir/serial.log"
 (cd "$logdir" && exec timeout -k 5 "$timeout" bochs -q -unlock -f bochsrc -rc cmds \
 	</dev/null >bochs.out 2>&1) &
 pid=$!
+ended=
+while kill -0 "$pid" 2>/dev/null; do
+	if ended=$(hvp_check_stop "$logdir/serial.log" "$stop_on" "$fail_on"); then
+		kill "$pid" 2>/dev/null || true
+		echo "run-bochs: $name: stopped early: $ended"
+		break
+	fi
+	sleep 0.5
+done
 rc=0
 wait "$pid" || rc=$?
 pid=
@@ -98,7 +110,7 @@ sleep 0.5     # let the watcher see the last lines
 hvp_watch_stop
 # timeout(1) exits 124 (or 137 after -k): anything else is Bochs ending,
 # which only the guest (ACPI S5, port 0x8900) or a Bochs panic can cause.
-case $rc in
+[ -n "$ended" ] || case $rc in
 124 | 137) ended="timeout after ${timeout}s" ;;
 *) ended=poweroff
    grep -q 'PANIC' "$logdir/bochs.out" "$logdir/bochs.log" 2>/dev/null &&

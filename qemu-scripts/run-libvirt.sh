@@ -5,6 +5,8 @@
 #
 #   run-libvirt.sh --esp IMG [--cpus N] [--timeout S] [--mem MiB]
 #                  [--require 'RE;RE'] [--forbid 'RE;RE'] [--stop-on RE]
+#                  [--fail-on 'RE;RE']
+# (--stop-on and --fail-on as in run-qemu.sh)
 #                  [--accel auto|kvm|tcg] [--name NAME] [--logdir DIR]
 #
 # type='kvm' with <cpu mode='host-passthrough'> when KVM can run a vCPU
@@ -16,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/accel.sh"
 . "$here/lib/libvirtd.sh"
 
-esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= accel=auto name= logdir=
+esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= fail_on= accel=auto name= logdir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--esp) esp=$2; shift 2 ;;
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--require) require=$2; shift 2 ;;
 	--forbid) forbid=$2; shift 2 ;;
 	--stop-on) stop_on=$2; shift 2 ;;
+	--fail-on) fail_on=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--logdir) logdir=$2; shift 2 ;;
@@ -110,11 +113,8 @@ while :; do
 	"shut off (shutdown)"*) ended=poweroff; break ;;
 	"shut off"* | gone) ended="domain $state"; break ;;
 	esac
-	if [ -n "$stop_on" ] && [ -f "$logdir/serial.log" ] &&
-		grep -aqE -- "$stop_on" "$logdir/serial.log"; then
-		sleep 2     # let the lines after the marker (the reason) arrive
-		ended=poweroff
-		echo "run-libvirt: $name: stopped on marker '$stop_on'"
+	if ended=$(hvp_check_stop "$logdir/serial.log" "$stop_on" "$fail_on"); then
+		echo "run-libvirt: $name: stopped early: $ended"
 		break
 	fi
 	if [ "$(date +%s)" -ge "$deadline" ]; then

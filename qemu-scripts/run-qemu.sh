@@ -6,20 +6,22 @@
 #
 #   run-qemu.sh --esp IMG [--cpus N] [--timeout S] [--mem MiB]
 #               [--require 'RE;RE'] [--forbid 'RE;RE'] [--stop-on RE]
-#               [--accel kvm|tcg|auto] [--name NAME] [--logdir DIR]
+#               [--fail-on 'RE;RE'] [--accel kvm|tcg|auto] [--name NAME] [--logdir DIR]
 #
 # Or, instead of --esp, --kernel K --initrd I --append CMDLINE boots Linux
 # directly (no firmware; seconds under TCG), with --qemu-arg ARG (may
 # repeat) for extra devices: the guest-check self-tests use this.
 #
 # --stop-on RE ends the run once RE shows up in the serial log (e.g. a
-# fail-closed refusal, after which the firmware would just sit in its menu).
+# fail-closed refusal, after which the firmware would just sit in its menu);
+# --fail-on ends it and fails it (a hypervisor's fatal error: the machine
+# would only hang until the timeout).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/markers.sh"
 . "$here/lib/accel.sh"
 
-kernel= initrd= append= qemu_extra=() esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= accel=auto name= logdir=
+kernel= initrd= append= qemu_extra=() esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= fail_on= accel=auto name= logdir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--esp) esp=$2; shift 2 ;;
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--require) require=$2; shift 2 ;;
 	--forbid) forbid=$2; shift 2 ;;
 	--stop-on) stop_on=$2; shift 2 ;;
+	--fail-on) fail_on=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--logdir) logdir=$2; shift 2 ;;
@@ -86,11 +89,9 @@ timeout -k 5 "$timeout" qemu-system-x86_64 "${cpu_args[@]}" -machine q35 -m "$me
 pid=$!
 ended=
 while kill -0 "$pid" 2>/dev/null; do
-	if [ -n "$stop_on" ] && grep -aqE -- "$stop_on" "$logdir/serial.log"; then
-		sleep 2     # let the lines after the marker (the reason) arrive
-		ended=poweroff
+	if ended=$(hvp_check_stop "$logdir/serial.log" "$stop_on" "$fail_on"); then
 		kill "$pid" 2>/dev/null || true
-		echo "run-qemu: $name: stopped on marker '$stop_on'"
+		echo "run-qemu: $name: stopped early: $ended"
 		break
 	fi
 	sleep 0.5

@@ -10,6 +10,37 @@ HVP_ALWAYS_FORBIDDEN='Kernel panic;HVP-TEST [^ ]+ FAIL;HVP-INIT: poweroff failed
 # Markers whose first appearance is timed (seconds from the emulator start).
 HVP_TIMED_MARKERS='HVP-ACPI: installed;HVPATCH: loader start;HVPATCH: starting next stage;HVP-INIT: reached /init;HVP-INIT: done'
 
+# Markers after which waiting longer is pointless: the run ends at once
+# and fails.  Runners add their --fail-on list to these.
+HVP_ALWAYS_FATAL='Kernel panic - not syncing'
+
+# hvp_check_stop LOG STOP_ON FAIL_ON: called by the runners' wait loops.
+# Prints how the run ended and returns 0 when it should end now:
+#   "poweroff"                 a --stop-on marker appeared (e.g. the
+#                              fail-closed refusal; the firmware would idle)
+#   "fatal marker: LINE"       a --fail-on marker appeared
+# Waits 2 s after a match so the lines that follow (the reason, register
+# dumps) reach the log too.
+hvp_check_stop() {
+	local log=$1 stop_on=$2 fail_on=$3 line
+	[ -f "$log" ] || return 1
+	local fatal="$fail_on;$HVP_ALWAYS_FATAL" m IFS=';'
+	for m in $fatal; do
+		[ -n "$m" ] || continue
+		if line=$(grep -aE -m1 -- "$m" "$log"); then
+			sleep 2
+			echo "fatal marker: $(printf '%s' "$line" | tr -d '\r')"
+			return 0
+		fi
+	done
+	if [ -n "$stop_on" ] && grep -aqE -- "$stop_on" "$log"; then
+		sleep 2
+		echo poweroff
+		return 0
+	fi
+	return 1
+}
+
 hvp_now() { date +%s.%N; }
 hvp_elapsed() { awk -v a="$1" -v b="$(hvp_now)" 'BEGIN { printf "%.1f", b - a }'; }
 

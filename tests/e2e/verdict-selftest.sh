@@ -45,5 +45,21 @@ check regex-marker pass "$good" 'HVPATCH: cpu [0-9]+ virtualized' '' poweroff
 check regex-forbid fail "$good" "$req" 'HVPATCH: cpu [0-9]+ virtualized' poweroff
 check empty-log fail '' "$req" '' poweroff
 
+# The runners' early stop: a --fail-on marker ends the run as a failure,
+# a --stop-on marker as a normal end; neither fires on an unrelated log.
+stop_case() {
+	local name=$1 want=$2 got
+	printf '%s\n' "$3" >"$dir/serial.log"
+	got=$(hvp_check_stop "$dir/serial.log" "$4" "$5" | cut -d: -f1) || got=none
+	if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "verdict-selftest: $name: expected '$want', got '$got'"; fi
+}
+stop_case fail-on 'fatal marker' "$good
+HVPATCH: cpu 1: stopped" '' 'HVPATCH: cpu [0-9]+: stopped'
+stop_case stop-on poweroff 'HVPATCH: VT-x unavailable: no VMX' 'HVPATCH: VT-x unavailable' ''
+stop_case no-stop none "$good" 'HVPATCH: VT-x unavailable' 'HVPATCH: cpu [0-9]+: stopped'
+stop_case panic-always-fatal 'fatal marker' 'Kernel panic - not syncing: VFS' '' ''
+check ended-by-fatal fail "$good" "$req" '' 'fatal marker: HVPATCH: cpu 1: stopped'
+
 echo "verdict-selftest: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -79,6 +79,10 @@ if [ "$(wc -l <"$out/System.map")" -lt 100 ]; then
 fi
 kdir=$out/root/usr/src/linux-headers-$kver
 [ -f "$kdir/Makefile" ] || { echo "fetch-kernel: no kbuild tree at $kdir" >&2; exit 1; }
+# The flavour's Makefile includes the -common tree by absolute path
+# (/usr/src/...); point it into OUTDIR so `make -C kdir M=...` needs nothing
+# installed on the host.  (Its other links are relative and already work.)
+sed -i "s|^include /usr/src/|include $out/root/usr/src/|" "$kdir/Makefile"
 echo "$kdir" >"$out/kdir"
 rm -rf "$debs"          # the extracted tree is all later steps need
 # Written last: its presence with the other files marks a complete fetch.

@@ -53,6 +53,10 @@ enum exit_action hvp_exit_ept_misconfig(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_triple_fault(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_io(struct vcpu *v, struct guest_regs *r);
 
+/* Puts the vCPU in the state INIT leaves (SDM Vol. 3A, table 10-1), in
+ * real mode at `start`; the caller sets the activity state. */
+void hvp_vcpu_reset(struct vcpu *v, struct guest_regs *r, uint32_t start);
+
 /* Delivers NMIs that arrived in VMX root, or asks for an NMI window. */
 void hvp_deliver_pending_nmi(struct vcpu *v);
 

@@ -8,6 +8,7 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmx.h"
+#include "core/apic.h"
 #include "core/exit.h"
 #include "core/hv.h"
 #include "core/log.h"
@@ -117,6 +118,7 @@ void hvp_handle_exit(struct guest_regs *r)
 	reinject_interrupted_event();
 	if (handler(v, r) == EXIT_SKIP_INSTRUCTION)
 		skip_instruction();
+	hvp_apic_service(v, r);
 	hvp_deliver_pending_nmi(v);
 }
 

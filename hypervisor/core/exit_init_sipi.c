@@ -26,9 +26,7 @@ static void real_mode_segment(enum vmcs_segment seg, uint16_t selector,
 	vmwrite(GUEST_SEG_AR(seg), access_rights);
 }
 
-/* The state INIT leaves a processor in (table 10-1), with CS:IP at the
- * start of real-mode code at `start` (a 4 KiB page below 1 MiB). */
-static void reset_vcpu(struct vcpu *v, struct guest_regs *r, uint32_t start)
+void hvp_vcpu_reset(struct vcpu *v, struct guest_regs *r, uint32_t start)
 {
 	for (int s = 0; s < SEG_COUNT; s++)
 		real_mode_segment(s, 0, 0x93); /* read/write data, accessed */
@@ -61,7 +59,7 @@ static void reset_vcpu(struct vcpu *v, struct guest_regs *r, uint32_t start)
 
 enum exit_action hvp_exit_init(struct vcpu *v, struct guest_regs *r)
 {
-	reset_vcpu(v, r, 0);
+	hvp_vcpu_reset(v, r, 0);
 	vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
 	hvp_debug("cpu %u: INIT, waiting for SIPI\n", v->index);
 	return EXIT_RESUME;
@@ -71,7 +69,7 @@ enum exit_action hvp_exit_sipi(struct vcpu *v, struct guest_regs *r)
 {
 	uint8_t vector = (uint8_t)vmread(EXIT_QUALIFICATION);
 
-	reset_vcpu(v, r, (uint32_t)vector << 12);
+	hvp_vcpu_reset(v, r, (uint32_t)vector << 12);
 	vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
 	hvp_debug("cpu %u: SIPI, starting at 0x%x\n", v->index, (unsigned int)vector << 12);
 	return EXIT_RESUME;

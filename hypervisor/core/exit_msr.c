@@ -8,11 +8,14 @@
  *  - IA32_BIOS_SIGN_ID: writes are dropped, reads give the real
  *    revision, or a high one where the CPU reports none (so that Linux
  *    does not try to load microcode it cannot apply);
+ *  - the x2APIC ICR (writes): INIT and STARTUP IPIs are delivered in
+ *    software (core/apic.c), every other IPI is sent as written;
  *  - any MSR outside the bitmap ranges: #GP.  None exists on the CPUs
  *    hvpatch supports, and trying one in VMX root could fault there.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
+#include "core/apic.h"
 #include "core/exit.h"
 
 #define HIGH_MICROCODE_REVISION 0x7fffffffull
@@ -43,5 +46,7 @@ enum exit_action hvp_exit_wrmsr(struct vcpu *v, struct guest_regs *r)
 
 	if (msr == MSR_IA32_BIOS_SIGN_ID)
 		return EXIT_SKIP_INSTRUCTION;
+	if (msr == MSR_X2APIC_ICR)
+		return hvp_apic_x2apic_icr_write(v, (r->rdx << 32) | (uint32_t)r->rax);
 	return hvp_inject_gp(); /* FEATURE_CONTROL (locked), VMX MSRs, unknown */
 }

@@ -1,20 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * NMIs belong to the guest.  With NMI exiting on, an NMI in VMX non-root
+ * NMIs belong to the guest, except the ones the hypervisor sends itself
+ * to pull a CPU into VMX root (core/apic.c), which are counted apart.  With NMI exiting on, an NMI in VMX non-root
  * operation exits instead of being delivered (SDM Vol. 3C, 26.2); one
  * arriving in VMX root runs the host IDT's handler.  Either way it is
  * counted as pending and injected at the next VM entry, or, while the
  * guest blocks NMIs, as soon as an NMI window opens (25.6.2,
  * "NMI-window exiting"; 27.6, event injection).
  */
+#include "arch/x86/cpu.h"
 #include "arch/x86/vmx.h"
+#include "core/apic.h"
 #include "core/exit.h"
 #include "core/log.h"
 
 /* Called by the host IDT on an NMI in VMX root. */
 void hvp_host_nmi(void)
 {
-	__atomic_add_fetch(&this_vcpu()->pending_nmis, 1, __ATOMIC_RELAXED);
+	struct vcpu *v = this_vcpu();
+
+	if (!hvp_apic_take_kick(v))
+		__atomic_add_fetch(&v->pending_nmis, 1, __ATOMIC_RELAXED);
 }
 
 enum exit_action hvp_exit_nmi(struct vcpu *v, struct guest_regs *r)
@@ -25,7 +31,10 @@ enum exit_action hvp_exit_nmi(struct vcpu *v, struct guest_regs *r)
 		/* The exception bitmap is empty: nothing else comes here. */
 		hvp_fatal_guest_state(v, "unexpected exception exit");
 	}
-	__atomic_add_fetch(&v->pending_nmis, 1, __ATOMIC_RELAXED);
+	cpu_unblock_nmis();
+	/* Our own kick only had to bring the CPU here. */
+	if (!hvp_apic_take_kick(v))
+		__atomic_add_fetch(&v->pending_nmis, 1, __ATOMIC_RELAXED);
 	return EXIT_RESUME;
 }
 

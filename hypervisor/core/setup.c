@@ -8,6 +8,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/vmcs_setup.h"
 #include "arch/x86/vmx.h"
+#include "core/apic.h"
 #include "core/ept_identity.h"
 #include "core/hv.h"
 #include "core/log.h"
@@ -85,6 +86,7 @@ static int prepare_cpu(uint32_t index)
 						       FEATURE_CONTROL_VMX_OUTSIDE_SMX);
 	write_cr0((read_cr0() | hv.cr0_fixed0) & hv.cr0_fixed1);
 	write_cr4((read_cr4() | hv.cr4_fixed0 | CR4_VMXE) & hv.cr4_fixed1);
+	hvp_apic_register_cpu(v);
 	*(uint32_t *)v->vmxon = revision;
 	*(uint32_t *)v->vmcs = revision;
 	if (!vmxon((uint64_t)v->vmxon)) {
@@ -139,7 +141,8 @@ const struct hvp_entry_points *hvp_setup(struct hvp_boot_info *info)
 	if (!hv.host_cr3 || !hvp_host_idt_init() ||
 	    hvp_ept_init(&hv.ept, &hvp_pool_alloc) != HVP_OK ||
 	    hvp_ept_identity_map(&hv.ept, &mtrr, info->phys_limit,
-				 info->region_base, info->region_size) != HVP_OK) {
+				 info->region_base, info->region_size) != HVP_OK ||
+	    !hvp_apic_setup()) {
 		hvp_error("out of reserved memory building page tables\n");
 		return NULL;
 	}

@@ -30,7 +30,12 @@ struct vcpu {
 	struct vcpu *self; /* at %gs:0 in VMX root */
 	uint32_t index;
 	bool launched;
-	volatile uint32_t pending_nmis; /* NMIs that hit VMX root */
+	volatile uint32_t pending_nmis; /* guest NMIs to deliver */
+	/* Software INIT/SIPI (core/apic.c). */
+	uint32_t apic_id;
+	volatile uint32_t kicks;        /* NMIs sent to pull it into VMX root */
+	volatile bool init_requested;
+	volatile uint32_t sipi;         /* 0, or 0x100 | the SIPI vector */
 	uint8_t *vmxon, *vmcs, *msr_bitmap, *io_bitmaps;
 	uint8_t *stack, *nmi_stack;
 	uint64_t gdt[8];

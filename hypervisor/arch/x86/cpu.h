@@ -158,6 +158,29 @@ static inline void cpu_pause(void)
 	__asm__ volatile("pause" ::: "memory");
 }
 
+/*
+ * An IRET to the next instruction: ends the blocking of NMIs that an NMI
+ * VM exit leaves behind when "virtual NMIs" is on (SDM Vol. 3C, 26.7.1.2
+ * and 28.1; VM entry does not lift it), as IRET after an NMI handler does.
+ */
+static inline void cpu_unblock_nmis(void)
+{
+	uint64_t scratch;
+
+	__asm__ volatile("mov %%rsp, %0\n\t"
+			 "pushq %2\n\t"
+			 "pushq %0\n\t"
+			 "pushfq\n\t"
+			 "pushq %1\n\t"
+			 "lea 1f(%%rip), %0\n\t"
+			 "pushq %0\n\t"
+			 "iretq\n"
+			 "1:"
+			 : "=&r"(scratch)
+			 : "r"((uint64_t)read_cs()), "r"((uint64_t)read_ss())
+			 : "memory");
+}
+
 static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 {
 	for (;;)

@@ -166,8 +166,8 @@ static bool setup_host_state(struct vcpu *v)
 /*
  * Only what must be intercepted (SDM Vol. 3C, 25.6.9, MSR-bitmap
  * address): reads and writes of IA32_FEATURE_CONTROL and
- * IA32_BIOS_SIGN_ID, and reads of the VMX capability MSRs, which the
- * guest must not see.  Everything else runs natively.
+ * IA32_BIOS_SIGN_ID, reads of the VMX capability MSRs, which the guest
+ * must not see, and writes of the x2APIC ICR, for INIT and SIPI.  Everything else runs natively.
  */
 static void setup_msr_bitmap(uint8_t *bitmap)
 {
@@ -178,6 +178,7 @@ static void setup_msr_bitmap(uint8_t *bitmap)
 	INTERCEPT(write_low, MSR_IA32_FEATURE_CONTROL);
 	INTERCEPT(read_low, MSR_IA32_BIOS_SIGN_ID);
 	INTERCEPT(write_low, MSR_IA32_BIOS_SIGN_ID);
+	INTERCEPT(write_low, MSR_X2APIC_ICR);
 	for (uint32_t msr = MSR_IA32_VMX_FIRST; msr <= MSR_IA32_VMX_LAST; msr++) {
 		INTERCEPT(read_low, msr);
 		INTERCEPT(write_low, msr);

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading guest memory from VMX root.  Guest-physical equals
+ * host-physical (identity EPT), and the host page tables map all of it,
+ * so a read is a copy; what it must refuse is a range in the hypervisor's
+ * own region or beyond the mapped limit.
+ */
+#ifndef HVPATCH_CORE_GUEST_MEMORY_H
+#define HVPATCH_CORE_GUEST_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/guest_walk.h"
+#include "hvpatch/abi.h"
+
+enum hvp_status hvp_guest_read(uint64_t gpa, void *dst, size_t len);
+/* Copies len bytes at a guest linear address, through the guest's own
+ * page tables (or none when paging is off). */
+enum hvp_status hvp_guest_read_linear(uint64_t cr0, uint64_t cr3, uint64_t gla,
+				      void *dst, size_t len);
+
+extern const struct hvp_guest_reader hvp_guest_reader;
+
+#endif /* HVPATCH_CORE_GUEST_MEMORY_H */

@@ -7,19 +7,21 @@
  *    (ECX[27]) from the guest's CR4, not VMX root's;
  *  - leaves 0x40000000-0x400000ff, the range reserved for hypervisors:
  *    0x40000000 gives the highest leaf and the vendor "hvpatch",
- *    0x40000001 the ABI version; the rest read as zero.
+ *    0x40000001 the ABI version, 0x40000002 the reserved physical range
+ *    (include/hvpatch/abi.h); the rest read as zero.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmx.h"
 #include "core/exit.h"
+#include "core/hv.h"
 #include "hvpatch/abi.h"
 
 #define CPUID_1_ECX_VMX (1u << 5)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CR4_OSXSAVE (1ull << 18)
-#define HV_LEAF_BASE 0x40000000u
-#define HV_LEAF_LAST 0x40000001u
+#define HV_LEAF_BASE HVP_CPUID_VENDOR_LEAF
+#define HV_LEAF_LAST HVP_CPUID_RESERVED_LEAF
 
 enum exit_action hvp_exit_cpuid(struct vcpu *v, struct guest_regs *r)
 {
@@ -31,8 +33,13 @@ enum exit_action hvp_exit_cpuid(struct vcpu *v, struct guest_regs *r)
 			/* "hvpatch\0\0\0\0\0" in EBX, ECX, EDX. */
 			out = (struct cpuid_regs){ HV_LEAF_LAST, 0x61707668,
 						   0x00686374, 0 };
-		} else if (leaf == HV_LEAF_BASE + 1) {
+		} else if (leaf == HVP_CPUID_VERSION_LEAF) {
 			out.eax = HVP_ABI_VERSION;
+		} else if (leaf == HVP_CPUID_RESERVED_LEAF) {
+			out = (struct cpuid_regs){
+				(uint32_t)hv.boot->region_base, (uint32_t)(hv.boot->region_base >> 32),
+				(uint32_t)hv.boot->region_size, (uint32_t)(hv.boot->region_size >> 32),
+			};
 		}
 	} else {
 		out = cpuid(leaf, subleaf);

@@ -79,8 +79,13 @@ enum hvp_status {
  * guest-physical page list, never as guest virtual pointers.
  */
 /* The hypervisor's CPUID leaves: 0x40000000 gives the vendor "hvpatch"
- * in EBX:ECX:EDX, 0x40000001 gives HVP_ABI_VERSION in EAX. */
+ * in EBX:ECX:EDX, 0x40000001 gives HVP_ABI_VERSION in EAX, and
+ * 0x40000002 the physical range the hypervisor reserved (base in EBX:EAX,
+ * size in EDX:ECX), which the guest can see listed as reserved but never
+ * read: a fact for status tools and tests, not a secret. */
 #define HVP_CPUID_VENDOR_LEAF 0x40000000u
+#define HVP_CPUID_VERSION_LEAF 0x40000001u
+#define HVP_CPUID_RESERVED_LEAF 0x40000002u
 #define HVP_ABI_VERSION 1u
 
 #define HVP_HC_VERSION 0x01

@@ -43,6 +43,12 @@ static int probe_cpuid(void)
 	memcpy(vendor + 8, &d, 4);
 	printf("leaf40000000_max=0x%08x\n", a);
 	print_printable("leaf40000000_vendor", vendor, sizeof vendor);
+	/* hvpatch's reserved physical range (include/hvpatch/abi.h). */
+	if (a >= 0x40000002 && memcmp(vendor, "hvpatch", 7) == 0) {
+		__cpuid(0x40000002, a, b, c, d);
+		printf("reserved_base=0x%llx\n", (unsigned long long)b << 32 | a);
+		printf("reserved_size=0x%llx\n", (unsigned long long)d << 32 | c);
+	}
 	return 0;
 }
 

@@ -47,9 +47,27 @@ hvpatch*)
 esac
 
 # --- The hypervisor's memory must not be readable from the guest -------
+# The range comes from hvp.hvmem= (any test bed) or from hvpatch's own
+# CPUID leaf 0x40000002; the loader puts HVPATCH-RESERVED at its start.
 range=$(arg hvp.hvmem)
+if [ -z "$range" ] && [ -n "$(get reserved_base)" ]; then
+	range=$(get reserved_base)-$(printf '0x%x' $(($(get reserved_base) + $(get reserved_size) - 1)))
+	# The OS must know the range as not its own (EfiReservedMemoryType).
+	owned=no
+	for d in /sys/firmware/memmap/*; do
+		[ -f "$d/start" ] || continue
+		s=$(cat "$d/start") e=$(cat "$d/end") ty=$(cat "$d/type")
+		if [ $((s)) -le $(($(get reserved_base))) ] && [ $((e)) -ge $((${range#*-})) ]; then
+			owned="$ty"
+		fi
+	done
+	case $owned in
+	Reserved) t hvmem-reserved PASS "$range is Reserved in the firmware memory map" ;;
+	*) t hvmem-reserved FAIL "$range is '$owned' in /sys/firmware/memmap, not Reserved" ;;
+	esac
+fi
 if [ -z "$range" ]; then
-	t hvmem-hidden SKIP "no hvp.hvmem= on the command line"
+	t hvmem-hidden SKIP "no hvp.hvmem= on the command line and no hvpatch leaf"
 	exit 0
 fi
 start=${range%-*}

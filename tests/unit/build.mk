@@ -39,3 +39,24 @@ $(BUILD)/tests/test_engine: tests/unit/test_engine.c $(ENGINE_TEST_SRCS) \
 test-engine: $(BUILD)/tests/test_engine
 	$<
 TEST_TARGETS += test-engine
+
+# The hypervisor's and the loader's portable parts.
+HV_CORE_TEST_SRCS := hypervisor/core/mtrr.c hypervisor/core/mmio_decode.c \
+	hypervisor/arch/x86/vmx_caps.c hypervisor/lib/format.c
+LOADER_TEST_SRCS := efi-loader/config.c efi-loader/pem.c efi-loader/elf_image.c
+
+$(BUILD)/tests/test_hv_core: tests/unit/test_hv_core.c $(HV_CORE_TEST_SRCS) \
+		$(wildcard hypervisor/*/*.h hypervisor/arch/x86/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -Wno-format -o $@ $(filter %.c,$^) -lcmocka
+$(BUILD)/tests/test_loader: tests/unit/test_loader.c $(LOADER_TEST_SRCS) \
+		$(wildcard efi-loader/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -Iefi-loader -o $@ $(filter %.c,$^) -lcmocka
+
+.PHONY: test-hv-core test-loader
+test-hv-core: $(BUILD)/tests/test_hv_core
+	$<
+test-loader: $(BUILD)/tests/test_loader $(HV_IMAGE) $(CRYPTO_TEST_DATA)/.made
+	HVP_IMAGE=$(HV_IMAGE) $< $(CRYPTO_TEST_DATA)
+TEST_TARGETS += test-hv-core test-loader

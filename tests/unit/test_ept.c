@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "core/ept_identity.h"
 #include "sim/sim_memory.h"
 
 #define MiB (1ull << 20)
@@ -188,6 +189,47 @@ static void eptp_format(void **state)
 	assert_int_equal(eptp & ~0xfffull, f->ept.pml4_hpa);
 }
 
+/*
+ * The hypervisor's boot-time map: 4 GiB identity-mapped with MTRR types
+ * (WB, the 3-4 GiB hole UC, VGA memory UC in the fixed ranges), and the
+ * hypervisor's own region, not 2 MiB aligned, left out.
+ */
+static void identity_map_follows_mtrrs_and_hides_the_hypervisor(void **state)
+{
+	struct fixture *f = *state;
+	struct hvp_mtrr_state mtrr = {
+		.enabled = true, .fixed_enabled = true, .default_type = HVP_MT_WB,
+		.variable_count = 1, .phys_mask = (1ull << 39) - 1,
+	};
+	const uint64_t hidden = 0x1dd18000, hidden_size = 0x43a000;
+	struct hvp_ept_mapping m;
+
+	for (int i = 0; i < 11; i++)
+		mtrr.fixed[i] = 0x0606060606060606ull;
+	mtrr.fixed[2] = 0; /* A0000-BFFFF UC */
+	mtrr.variable[0].base = 3 * GiB | HVP_MT_UC;
+	mtrr.variable[0].mask = (~(GiB - 1) & mtrr.phys_mask) | (1u << 11);
+	assert_int_equal(hvp_ept_identity_map(&f->ept, &mtrr, 4 * GiB, hidden, hidden_size),
+			 HVP_OK);
+
+	m = lookup(f, 0x5000);
+	assert_true(m.present);
+	assert_int_equal(m.mem_type, HVP_MT_WB);
+	assert_int_equal(m.page_size, HVP_EPT_PAGE_4K); /* the mixed first 2 MiB */
+	assert_int_equal(lookup(f, 0xa0000).mem_type, HVP_MT_UC);
+	m = lookup(f, 2 * GiB + 12345);
+	assert_int_equal(m.hpa, 2 * GiB + 12345);
+	assert_int_equal(m.perms, HVP_EPT_RWX);
+	assert_int_equal(m.page_size, HVP_EPT_PAGE_2M);
+	assert_int_equal(lookup(f, 3 * GiB).mem_type, HVP_MT_UC);
+	assert_int_equal(lookup(f, 4 * GiB - 1).mem_type, HVP_MT_UC);
+	/* Every page of the region is absent; its neighbours are not. */
+	for (uint64_t gpa = hidden; gpa < hidden + hidden_size; gpa += 4096)
+		assert_false(lookup(f, gpa).present);
+	assert_true(lookup(f, hidden - 1).present);
+	assert_true(lookup(f, hidden + hidden_size).present);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +241,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_arguments_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(allocation_failure_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(eptp_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(identity_map_follows_mtrrs_and_hides_the_hypervisor,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

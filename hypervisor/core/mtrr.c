@@ -23,13 +23,11 @@ static uint8_t fixed_type(const struct hvp_mtrr_state *s, uint64_t addr)
 }
 
 /* Two overlapping variable ranges (12.11.4.1): UC wins; WT and WB give
- * WT; any other mix is undefined, so take the safe UC. */
+ * WT; any other mix is undefined, so it takes the safe UC as well. */
 static uint8_t combine(uint8_t a, uint8_t b)
 {
 	if (a == b)
 		return a;
-	if (a == HVP_MT_UC || b == HVP_MT_UC)
-		return HVP_MT_UC;
 	if ((a == HVP_MT_WT && b == HVP_MT_WB) || (a == HVP_MT_WB && b == HVP_MT_WT))
 		return HVP_MT_WT;
 	return HVP_MT_UC;

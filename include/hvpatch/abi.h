@@ -88,17 +88,25 @@ enum hvp_status {
 #define HVP_CPUID_RESERVED_LEAF 0x40000002u
 #define HVP_ABI_VERSION 1u
 
-#define HVP_HC_VERSION 0x01
-#define HVP_HC_STATUS 0x02
-#define HVP_HC_REGISTER_TEXT 0x10
-#define HVP_HC_REGISTER_RODATA 0x11
-#define HVP_HC_REGISTER_ARENA 0x12
-#define HVP_HC_LOCK 0x13
-#define HVP_HC_APPLY 0x20
-#define HVP_HC_REVERT 0x21
-#define HVP_HC_LIST 0x22
-#define HVP_HC_AUDIT_READ 0x30
-#define HVP_HC_COUNTERS 0x31
+/*
+ * Hypercalls (docs/hypercalls.md).  VMCALL from CPL 0 with RAX = call
+ * number and arguments in RBX, RCX; RAX returns the status, RBX a result.
+ * A buffer the hypervisor reads is a page list (struct hvp_page_list) at
+ * a 4 KiB-aligned guest-physical address; a buffer it writes is one 4 KiB
+ * guest page.  Both must be ordinary guest RAM, never protected memory,
+ * the hypervisor's memory or MMIO.
+ */
+#define HVP_HC_VERSION 0x01         /* -> RBX = HVP_ABI_VERSION */
+#define HVP_HC_STATUS 0x02          /* RBX = out page: struct hvp_status_info */
+#define HVP_HC_REGISTER_TEXT 0x10   /* RBX = gva, RCX = size (4 KiB aligned) */
+#define HVP_HC_REGISTER_RODATA 0x11 /* RBX = gva, RCX = size */
+#define HVP_HC_REGISTER_ARENA 0x12  /* RBX = gva, RCX = size */
+#define HVP_HC_LOCK 0x13            /* RBX = gva of the kernel's GNU build-id note */
+#define HVP_HC_APPLY 0x20           /* RBX = page list of the bundle -> RBX = patch id */
+#define HVP_HC_REVERT 0x21          /* RBX = patch id */
+#define HVP_HC_LIST 0x22            /* RBX = out page: struct hvp_patch_list -> RBX = count */
+#define HVP_HC_AUDIT_READ 0x30      /* RBX = out page, RCX = first serial -> RBX = count */
+#define HVP_HC_COUNTERS 0x31        /* RBX = out page: struct hvp_counters */
 
 #define HVP_PAGE_SIZE 4096u
 
@@ -208,6 +216,48 @@ struct hvp_bundle_signature {
 };
 
 /* ------------------------------------------------------------------ */
+/* Hypercall results                                                  */
+/* ------------------------------------------------------------------ */
+
+/* The hypervisor's answer to HVP_HC_STATUS. */
+#define HVP_STATUS_LOCKED (1u << 0)
+struct hvp_status_info {
+	hvp_u32 abi_version;
+	hvp_u32 flags;             /* HVP_STATUS_* */
+	hvp_u32 cpu_count;
+	hvp_u32 key_count;
+	hvp_u32 applied_count;
+	hvp_u32 build_id_len;
+	hvp_u8 build_id[HVP_BUILD_ID_MAX];
+	hvp_u64 reserved_base;     /* the hypervisor's own memory */
+	hvp_u64 reserved_size;
+	hvp_u64 region_gva[3];     /* text, rodata, arena */
+	hvp_u64 region_size[3];
+	hvp_u64 arena_used;
+	hvp_u64 applies, reverts, refusals, blocked_writes;
+	hvp_u64 last_hold_cycles;  /* vCPUs held by the last apply/revert */
+};
+
+struct hvp_patch_info {
+	hvp_u32 id;
+	hvp_u32 site_count;
+	hvp_u64 sequence;
+	hvp_u64 arena_gva;
+	hvp_u8 key_id[32];
+};
+#define HVP_PATCH_INFO_MAX 32u
+
+/* HVP_HC_COUNTERS: refusals by status, and VM exits by reason, summed
+ * over the vCPUs. */
+#define HVP_EXIT_REASONS 80u
+struct hvp_counters {
+	hvp_u64 refusals[32];      /* indexed by enum hvp_status */
+	hvp_u64 exits[HVP_EXIT_REASONS];
+	hvp_u64 blocked_writes;
+	hvp_u64 blocked_cr_writes;
+};
+
+/* ------------------------------------------------------------------ */
 /* Audit log (HVP_HC_AUDIT_READ)                                      */
 /* ------------------------------------------------------------------ */
 
@@ -235,6 +285,9 @@ struct hvp_audit_event {
 	_Static_assert(sizeof(type) == (size), #type " layout changed")
 
 HVP_ABI_ASSERT_SIZE(struct hvp_page_list, 8);
+HVP_ABI_ASSERT_SIZE(struct hvp_status_info, 168);
+HVP_ABI_ASSERT_SIZE(struct hvp_patch_info, 56);
+HVP_ABI_ASSERT_SIZE(struct hvp_counters, 912);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_header, 128);
 HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 96);
 HVP_ABI_ASSERT_SIZE(struct hvp_reloc, 24);

@@ -13,20 +13,15 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/markers.sh"
+. "$here/lib/run-common.sh"
 
 esp= cpus=1 timeout=180 mem=512 require='HVP-INIT: done' forbid= stop_on= fail_on= name= logdir=
 while [ $# -gt 0 ]; do
+	if [ $# -ge 2 ] && hvp_run_option "$1" "$2"; then
+		shift 2
+		continue
+	fi
 	case $1 in
-	--esp) esp=$2; shift 2 ;;
-	--cpus) cpus=$2; shift 2 ;;
-	--timeout) timeout=$2; shift 2 ;;
-	--mem) mem=$2; shift 2 ;;
-	--require) require=$2; shift 2 ;;
-	--forbid) forbid=$2; shift 2 ;;
-	--stop-on) stop_on=$2; shift 2 ;;
-	--fail-on) fail_on=$2; shift 2 ;;
-	--name) name=$2; shift 2 ;;
-	--logdir) logdir=$2; shift 2 ;;
 	*) echo "run-bochs: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -77,15 +72,7 @@ info: action=ignore
 RC
 
 pid=
-cleanup() {
-	hvp_watch_stop
-	# timeout forwards the signal to Bochs; the kill -0 loop waits it out.
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	rm -f "$logdir/esp.img"
-}
+cleanup() { hvp_stop_emulator "$pid" "$logdir/esp.img"; }
 trap cleanup EXIT
 
 echo "run-bochs: $name: $cpus CPU(s), timeout ${timeout}s, logs in $logdir"
@@ -94,17 +81,7 @@ hvp_watch_start "$logdir/serial.log"
 (cd "$logdir" && exec timeout -k 5 "$timeout" bochs -q -unlock -f bochsrc -rc cmds \
 	</dev/null >bochs.out 2>&1) &
 pid=$!
-ended=
-while kill -0 "$pid" 2>/dev/null; do
-	if ended=$(hvp_check_stop "$logdir/serial.log" "$stop_on" "$fail_on"); then
-		kill "$pid" 2>/dev/null || true
-		echo "run-bochs: $name: stopped early: $ended"
-		break
-	fi
-	sleep 0.5
-done
-rc=0
-wait "$pid" || rc=$?
+hvp_wait_emulator run-bochs "$pid" "$logdir/serial.log"
 pid=
 sleep 0.5     # let the watcher see the last lines
 hvp_watch_stop

@@ -15,23 +15,18 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/markers.sh"
+. "$here/lib/run-common.sh"
 . "$here/lib/accel.sh"
 . "$here/lib/libvirtd.sh"
 
 esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= fail_on= accel=auto name= logdir=
 while [ $# -gt 0 ]; do
+	if [ $# -ge 2 ] && hvp_run_option "$1" "$2"; then
+		shift 2
+		continue
+	fi
 	case $1 in
-	--esp) esp=$2; shift 2 ;;
-	--cpus) cpus=$2; shift 2 ;;
-	--timeout) timeout=$2; shift 2 ;;
-	--mem) mem=$2; shift 2 ;;
-	--require) require=$2; shift 2 ;;
-	--forbid) forbid=$2; shift 2 ;;
-	--stop-on) stop_on=$2; shift 2 ;;
-	--fail-on) fail_on=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
-	--name) name=$2; shift 2 ;;
-	--logdir) logdir=$2; shift 2 ;;
 	*) echo "run-libvirt: unknown argument $1" >&2; exit 2 ;;
 	esac
 done

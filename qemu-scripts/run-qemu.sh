@@ -19,26 +19,21 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/markers.sh"
+. "$here/lib/run-common.sh"
 . "$here/lib/accel.sh"
 
 kernel= initrd= append= qemu_extra=() esp= cpus=2 timeout=120 mem=512 require='HVP-INIT: done' forbid= stop_on= fail_on= accel=auto name= logdir=
 while [ $# -gt 0 ]; do
+	if [ $# -ge 2 ] && hvp_run_option "$1" "$2"; then
+		shift 2
+		continue
+	fi
 	case $1 in
-	--esp) esp=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--initrd) initrd=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
-	--cpus) cpus=$2; shift 2 ;;
-	--timeout) timeout=$2; shift 2 ;;
-	--mem) mem=$2; shift 2 ;;
-	--require) require=$2; shift 2 ;;
-	--forbid) forbid=$2; shift 2 ;;
-	--stop-on) stop_on=$2; shift 2 ;;
-	--fail-on) fail_on=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
-	--name) name=$2; shift 2 ;;
-	--logdir) logdir=$2; shift 2 ;;
 	*) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -69,14 +64,7 @@ fi
 : >"$logdir/serial.log"
 
 pid=
-cleanup() {
-	hvp_watch_stop
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	rm -f "$logdir/esp.img"
-}
+cleanup() { hvp_stop_emulator "$pid" "$logdir/esp.img"; }
 trap cleanup EXIT
 
 echo "run-qemu: $name: $accel, $cpus CPU(s), timeout ${timeout}s, logs in $logdir"
@@ -87,17 +75,7 @@ timeout -k 5 "$timeout" qemu-system-x86_64 "${cpu_args[@]}" -machine q35 -m "$me
 	-smp "$cpus" -nodefaults -display none -no-reboot "${boot_args[@]}" \
 	${qemu_extra[@]+"${qemu_extra[@]}"} -serial file:"$logdir/serial.log" >"$logdir/qemu.out" 2>&1 &
 pid=$!
-ended=
-while kill -0 "$pid" 2>/dev/null; do
-	if ended=$(hvp_check_stop "$logdir/serial.log" "$stop_on" "$fail_on"); then
-		kill "$pid" 2>/dev/null || true
-		echo "run-qemu: $name: stopped early: $ended"
-		break
-	fi
-	sleep 0.5
-done
-rc=0
-wait "$pid" || rc=$?
+hvp_wait_emulator run-qemu "$pid" "$logdir/serial.log"
 pid=
 sleep 0.3
 hvp_watch_stop

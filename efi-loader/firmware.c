@@ -68,6 +68,41 @@ uint64_t fw_physical_limit(void)
 	return (limit + (1ull << 30) - 1) & ~((1ull << 30) - 1);
 }
 
+/* Memory the OS may own or the firmware runs in: what a hypercall buffer
+ * or guest code may occupy.  Not MMIO, not ACPI NVS, not reserved. */
+/* gnu-efi 3.0.15 predates UEFI 2.5: EfiPersistentMemory is type 14. */
+#define EFI_PERSISTENT_MEMORY 14
+
+static bool is_ram_type(UINT32 type)
+{
+	return (type >= EfiLoaderCode && type <= EfiConventionalMemory) ||
+	       type == EfiACPIReclaimMemory || type == EFI_PERSISTENT_MEMORY;
+}
+
+uint32_t fw_ram_ranges(struct hvp_boot_range *out, uint32_t max)
+{
+	UINTN entries, key, desc_size;
+	UINT32 version;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &desc_size, &version);
+	uint32_t n = 0;
+
+	for (UINTN i = 0; map && i < entries; i++) {
+		EFI_MEMORY_DESCRIPTOR *d = (void *)((UINT8 *)map + i * desc_size);
+		uint64_t size = d->NumberOfPages << 12;
+
+		if (!is_ram_type(d->Type))
+			continue;
+		/* The firmware sorts its map: merge what touches. */
+		if (n && out[n - 1].base + out[n - 1].size == d->PhysicalStart)
+			out[n - 1].size += size;
+		else if (n < max)
+			out[n++] = (struct hvp_boot_range){ d->PhysicalStart, size };
+	}
+	if (map)
+		FreePool(map);
+	return n;
+}
+
 void *fw_reserve(uint64_t bytes)
 {
 	EFI_PHYSICAL_ADDRESS addr = 0;

@@ -148,6 +148,8 @@ static const struct hvp_entry_points *load_hypervisor(EFI_HANDLE device,
 	info->log_level = cfg->log_level;
 	info->phys_limit = fw_physical_limit();
 	info->pm1a_control_port = fw_pm1a_control_port();
+	/* After the reservation, so the region is no longer listed as RAM. */
+	info->range_count = fw_ram_ranges(info->ram, HVP_BOOT_MAX_RANGES);
 	enrol_keys(device, cfg, info);
 	/* The guest test reads this line to find memory it must not see. */
 	loader_log(HVP_LOG_INFO, "reserved 0x%llx-0x%llx (%llu KiB) for the hypervisor, PM1a port 0x%x\n",

@@ -9,7 +9,8 @@ CORE_SRCS := hypervisor/core/ept.c hypervisor/core/guest_walk.c \
 HV_DIR := $(BUILD)/hypervisor
 HV_ARCH_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S)
 HV_CORE_SRCS := $(filter-out $(CORE_SRCS),$(wildcard hypervisor/core/*.c))
-HV_SRCS := $(HV_ARCH_SRCS) $(HV_CORE_SRCS) $(CORE_SRCS) hypervisor/lib/format.c
+HV_SRCS := $(HV_ARCH_SRCS) $(HV_CORE_SRCS) $(CORE_SRCS) \
+	$(wildcard hypervisor/patch/*.c) hypervisor/lib/format.c
 HV_OBJS := $(addprefix $(HV_DIR)/obj/,$(addsuffix .o,$(basename $(HV_SRCS))))
 # Position-independent so the loader can place it anywhere; no SSE/AVX,
 # so VMX root never touches the guest's extended state.
@@ -25,7 +26,8 @@ $(HV_DIR)/obj/%.o: %.S
 	$(HOST_CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 -include $(HV_OBJS:.o=.d)
 
-$(HV_IMAGE): $(HV_OBJS)
+# The patch engine verifies signatures with the freestanding mbedtls build.
+$(HV_IMAGE): $(HV_OBJS) $(FS_CRYPTO_OBJ)
 	ld -pie --no-dynamic-linker -z max-page-size=4096 -z noexecstack \
 		-e hvp_setup -o $@ $^
 	@! readelf -r $@ | grep -v R_X86_64_RELATIVE | grep -q 'R_X86_64' || \

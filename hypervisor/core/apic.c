@@ -71,6 +71,12 @@ static void send_nmi(uint32_t apic_id)
 	*apic_register(APIC_ICR_HIGH) = saved_high;
 }
 
+void hvp_apic_kick(struct vcpu *target)
+{
+	__atomic_add_fetch(&target->kicks, 1, __ATOMIC_SEQ_CST);
+	send_nmi(target->apic_id);
+}
+
 static void deliver(struct vcpu *target, uint32_t icr)
 {
 	if (ICR_DELIVERY_MODE(icr) == ICR_MODE_INIT) {
@@ -80,8 +86,7 @@ static void deliver(struct vcpu *target, uint32_t icr)
 			return;
 		target->sipi = 0;
 		target->init_requested = true;
-		__atomic_add_fetch(&target->kicks, 1, __ATOMIC_SEQ_CST);
-		send_nmi(target->apic_id);
+		hvp_apic_kick(target);
 		hvp_debug("cpu %u: INIT (software)\n", target->index);
 	} else if (target->init_requested && !target->sipi) {
 		target->sipi = 0x100u | (icr & 0xff);
@@ -167,8 +172,10 @@ void hvp_apic_service(struct vcpu *v, struct guest_regs *r)
 	if (!v->init_requested)
 		return;
 	/* Held in VMX root, as a CPU in wait-for-SIPI would be. */
+	v->parked = true;
 	while (!__atomic_load_n(&v->sipi, __ATOMIC_SEQ_CST))
 		cpu_pause();
+	v->parked = false;
 	hvp_vcpu_reset(v, r, (v->sipi & 0xff) << 12);
 	vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
 	hvp_debug("cpu %u: SIPI (software), starting at 0x%x\n", v->index,

@@ -31,6 +31,8 @@ enum exit_action hvp_apic_mmio_write(struct vcpu *v, struct guest_regs *r,
 /* WRMSR to the x2APIC ICR. */
 enum exit_action hvp_apic_x2apic_icr_write(struct vcpu *v, uint64_t value);
 
+/* Pulls another vCPU into VMX root with an NMI (a "kick"). */
+void hvp_apic_kick(struct vcpu *target);
 /* An NMI this CPU was sent as a kick: true if it was one (not the
  * guest's). */
 bool hvp_apic_take_kick(struct vcpu *v);

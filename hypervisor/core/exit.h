@@ -52,6 +52,10 @@ enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_ept_misconfig(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_triple_fault(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_io(struct vcpu *v, struct guest_regs *r);
+enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r);
+
+/* Takes on CR pinning once the protected set is locked (exit_cr.c). */
+void hvp_cr_pinning_apply(struct vcpu *v);
 
 /* Puts the vCPU in the state INIT leaves (SDM Vol. 3A, table 10-1), in
  * real mode at `start`; the caller sets the activity state. */

@@ -12,6 +12,7 @@
 #include "core/exit.h"
 #include "core/hv.h"
 #include "core/log.h"
+#include "core/smp.h"
 #include "lib/format.h"
 
 static const exit_handler handlers[EXIT_REASON_COUNT] = {
@@ -22,7 +23,7 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_NMI_WINDOW] = hvp_exit_nmi_window,
 	[EXIT_CPUID] = hvp_exit_cpuid,
 	[EXIT_INVD] = hvp_exit_invd,
-	[EXIT_VMCALL] = hvp_exit_vmx_instruction,
+	[EXIT_VMCALL] = hvp_exit_vmcall,
 	[EXIT_VMCLEAR] = hvp_exit_vmx_instruction,
 	[EXIT_VMLAUNCH] = hvp_exit_vmx_instruction,
 	[EXIT_VMPTRLD] = hvp_exit_vmx_instruction,
@@ -119,6 +120,8 @@ void hvp_handle_exit(struct guest_regs *r)
 	if (handler(v, r) == EXIT_SKIP_INSTRUCTION)
 		skip_instruction();
 	hvp_apic_service(v, r);
+	hvp_smp_service(v);
+	hvp_cr_pinning_apply(v);
 	hvp_deliver_pending_nmi(v);
 }
 

@@ -5,15 +5,39 @@
 
 #define CR0_PG (1ull << 31)
 
-enum hvp_status hvp_guest_read(uint64_t gpa, void *dst, size_t len)
+/* Guest RAM, as the firmware's memory map gave it: never the hypervisor's
+ * region, MMIO or anything unmapped. */
+static bool is_guest_ram(uint64_t gpa, size_t len)
 {
 	uint64_t end = gpa + len, hv_start = hv.boot->region_base;
 	uint64_t hv_end = hv_start + hv.boot->region_size;
 
-	if (end < gpa || end > hv.boot->phys_limit || (gpa < hv_end && end > hv_start))
+	if (end < gpa || (gpa < hv_end && end > hv_start))
+		return false;
+	for (uint32_t i = 0; i < hv.boot->range_count; i++) {
+		const struct hvp_boot_range *r = &hv.boot->ram[i];
+
+		if (gpa >= r->base && end <= r->base + r->size)
+			return true;
+	}
+	return false;
+}
+
+enum hvp_status hvp_guest_read(uint64_t gpa, void *dst, size_t len)
+{
+	if (!is_guest_ram(gpa, len))
 		return HVP_E_BAD_POINTER;
 	for (size_t i = 0; i < len; i++)
 		((uint8_t *)dst)[i] = ((const volatile uint8_t *)gpa)[i];
+	return HVP_OK;
+}
+
+enum hvp_status hvp_guest_write(uint64_t gpa, const void *src, size_t len)
+{
+	if (!is_guest_ram(gpa, len))
+		return HVP_E_BAD_POINTER;
+	for (size_t i = 0; i < len; i++)
+		((volatile uint8_t *)gpa)[i] = ((const uint8_t *)src)[i];
 	return HVP_OK;
 }
 

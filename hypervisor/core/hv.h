@@ -17,7 +17,9 @@ struct hv {
 	uint64_t host_cr3;
 	struct hvp_ept ept;
 	uint32_t vcpu_count;
-	volatile uint32_t virtualized;
+	/* After lock: CR0.WP, CR4.SMEP and CR4.SMAP may not be cleared. */
+	volatile bool cr_pinning;
+	uint64_t blocked_cr_writes;
 	struct vcpu *vcpus[HVP_BOOT_MAX_CPUS];
 };
 

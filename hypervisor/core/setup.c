@@ -12,6 +12,7 @@
 #include "core/ept_identity.h"
 #include "core/hv.h"
 #include "core/log.h"
+#include "core/patch_host.h"
 #include "core/pool.h"
 
 #define CR4_VMXE (1ull << 13)
@@ -146,6 +147,7 @@ const struct hvp_entry_points *hvp_setup(struct hvp_boot_info *info)
 		hvp_error("out of reserved memory building page tables\n");
 		return NULL;
 	}
+	hvp_patch_host_init();
 	hv.vcpu_count = info->cpu_count;
 	for (uint32_t i = 0; i < hv.vcpu_count; i++)
 		if (!(hv.vcpus[i] = new_vcpu(i))) {

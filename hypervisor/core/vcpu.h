@@ -36,6 +36,12 @@ struct vcpu {
 	volatile uint32_t kicks;        /* NMIs sent to pull it into VMX root */
 	volatile bool init_requested;
 	volatile uint32_t sipi;         /* 0, or 0x100 | the SIPI vector */
+	volatile bool parked;           /* in VMX root, waiting for SIPI */
+	/* Held for a patch (core/smp.c). */
+	uint64_t held_rip;
+	volatile uint32_t flushed_generation;
+	/* CR0.WP, CR4.SMEP and CR4.SMAP owned by the hypervisor (lock). */
+	bool cr_pinned;
 	uint8_t *vmxon, *vmcs, *msr_bitmap, *io_bitmaps;
 	uint8_t *stack, *nmi_stack;
 	uint64_t gdt[8];

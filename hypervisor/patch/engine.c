@@ -72,6 +72,18 @@ enum hvp_status hvp_engine_refuse(struct hvp_engine *e, enum hvp_status status,
 	return status;
 }
 
+void hvp_engine_blocked_write(struct hvp_engine *e, uint64_t gpa,
+			      enum hvp_region_kind kind)
+{
+	e->counters.blocked_writes++;
+	hvp_engine_event(e, HVP_AUDIT_BLOCKED_WRITE, HVP_OK, 0, gpa, (uint32_t)kind);
+}
+
+const char *hvp_engine_region_name(enum hvp_region_kind kind)
+{
+	return kind < HVP_REGION_COUNT ? region_names[kind] : "?";
+}
+
 void hvp_engine_init(struct hvp_engine *e, const struct hvp_platform *p)
 {
 	hvp_bytes_fill(e, 0, sizeof(*e));

@@ -60,6 +60,7 @@ struct hvp_engine_counters {
 	uint64_t applies;
 	uint64_t reverts;
 	uint64_t refusals[HVP_STATUS_COUNT];
+	uint64_t blocked_writes;   /* guest writes EPT stopped, after lock */
 	uint64_t last_hold_cycles; /* vCPUs held by the last commit/revert */
 	uint64_t max_hold_cycles;
 };
@@ -120,6 +121,17 @@ enum hvp_status hvp_engine_revert(struct hvp_engine *e, uint32_t patch_id);
 
 const struct hvp_applied_patch *
 hvp_engine_find_patch(const struct hvp_engine *e, uint32_t patch_id);
+
+/* Logs, counts and audits a refusal, then returns its status; also for
+ * the hypercall layer's own refusals. */
+enum hvp_status hvp_engine_refuse(struct hvp_engine *e, enum hvp_status status,
+				  const char *what);
+
+/* Counts and audits a guest write to protected memory that EPT stopped. */
+void hvp_engine_blocked_write(struct hvp_engine *e, uint64_t gpa,
+			      enum hvp_region_kind kind);
+
+const char *hvp_engine_region_name(enum hvp_region_kind kind);
 
 /* Which protected region holds gpa, for the EPT-violation handler. */
 bool hvp_engine_protects(const struct hvp_engine *e, uint64_t gpa,

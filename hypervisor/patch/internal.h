@@ -25,10 +25,6 @@ void hvp_engine_event(struct hvp_engine *e, enum hvp_audit_type type,
 		      enum hvp_status status, uint32_t patch_id,
 		      uint64_t sequence, uint32_t detail);
 
-/* Logs, counts and audits a refusal, then returns its status. */
-enum hvp_status hvp_engine_refuse(struct hvp_engine *e, enum hvp_status status,
-				  const char *what);
-
 /* Guest-virtual access through the lock-time record, never the guest's
  * current page tables.  HVP_E_TARGET_RANGE outside the protected set. */
 enum hvp_status hvp_locked_read(struct hvp_engine *e, uint64_t gva, void *dst,

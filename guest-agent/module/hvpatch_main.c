@@ -105,8 +105,10 @@ static long hvp_call(const char *what, u64 nr, u64 a1, u64 a2, u64 *result)
 		pr_err("%s: VMCALL faulted: the hypervisor does not handle hypercalls\n", what);
 	else if (s != HVP_OK)
 		pr_warn("%s: REFUSED: %s: %s\n", what, sname(s), stext_of(s));
-	else
+	else if (result)
 		pr_info("%s: ok (result %llu)\n", what, rbx);
+	else
+		pr_info("%s: ok\n", what);
 	if (result)
 		*result = rbx;
 	return s;

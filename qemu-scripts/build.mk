@@ -26,9 +26,13 @@ $(HVP_CPUID): tests/e2e/guest/hvp-cpuid.c
 	@mkdir -p $(@D)
 	$(HOST_CC) -static -O2 -Wall -Wextra -o $@ $<
 
+# The guest agent (guest-agent/build.mk, read before this file): /init
+# loads hvpatch.ko first; hvpatchctl is the guest's command line.
+HVP_GUEST_AGENT := $(GA_MODULE) $(GA_CTL)
+
 $(HVP_INITRD): qemu-scripts/make-initramfs.sh qemu-scripts/initramfs/init \
-		$(HVP_CPUID) $(HVP_GUEST_TESTS)
-	bash qemu-scripts/make-initramfs.sh $@ $(HVP_CPUID) $(HVP_GUEST_TESTS)
+		$(HVP_CPUID) $(HVP_GUEST_TESTS) $(HVP_GUEST_AGENT)
+	bash qemu-scripts/make-initramfs.sh $@ $(HVP_CPUID) $(HVP_GUEST_TESTS) $(HVP_GUEST_AGENT)
 
 # Kernel command line pieces.  Speed (see the test-bed notes): no crypto
 # self-tests, quiet console, no mitigations or init_on_alloc.  Bochs: its

@@ -6,7 +6,11 @@
 #   test-e2e-guest-checks   the guest checks must FAIL/flag on purpose-made faults
 #   test-e2e-bochs-direct-1cpu, -2cpu, test-e2e-libvirt-direct
 #                           the test bed alone: OVMF -> hvp-acpi.efi -> Linux,
-#                           /init, the right CPU count, ACPI power-off
+#                           /init, the right CPU count, ACPI power-off, and
+#                           the guest agent loaded but unprotected
+#   test-e2e-agent-unprotected  the same agent checks, kernel booted straight
+#                           from QEMU/TCG (seconds)
+#   test-e2e-agent-selftest the agent checks must FAIL without the module
 # Under hvpatch.efi (each can be run by name; `make test` runs those listed
 # in E2E_HVPATCH_CASES, and E2E_HVPATCH_CASES= switches them all off):
 #   test-e2e-bochs-2cpu, test-e2e-bochs-1cpu          protected, VT-x in Bochs
@@ -26,6 +30,11 @@ E2E_PROTECTED := HVP-TEST hv-leaf PASS;HVP-TEST vmx-hidden PASS;HVP-TEST hvmem-r
 # The hypervisor's fatal errors: the machine would only hang until the
 # timeout, so the run ends (and fails) at once.
 E2E_HV_FATAL := HVPATCH: cpu [0-9]+: stopped;HVPATCH: host exception;HVPATCH: cpu [0-9]+: VMRESUME failed;HVPATCH: cpu [0-9]+ NOT virtualized
+# The guest agent (tests/e2e/guest/agent.sh).  No hypervisor: hvpatch.ko
+# loads, says UNPROTECTED, hvpatchctl exits 2 with "no hvpatch hypervisor".
+# Under hvpatch: locked, pinned, refusals and counters reach user space.
+E2E_AGENT_UNPROTECTED := HVP-AGENT: hvpatch.ko loaded;HVP-TEST agent-load PASS;HVP-TEST agent-unprotected PASS;HVP-TEST agent-json PASS
+E2E_AGENT_LOCKED := HVP-AGENT: hvpatch.ko loaded;HVP-AGENT: hvpatch: locked: ;HVP-TEST agent-load PASS;HVP-TEST agent-locked PASS;HVP-TEST agent-pinned PASS;HVP-TEST agent-refusal PASS;HVP-TEST agent-counters PASS;HVP-TEST agent-log PASS
 E2E_NOT_PROTECTED := HVPATCH: WARNING: booting UNPROTECTED;HVP-TEST [^ ]+ UNPROTECTED;HVPATCH: VT-x unavailable
 
 .PHONY: test-e2e-verdict test-e2e-guest-checks
@@ -38,14 +47,14 @@ test-e2e-guest-checks: $(HVP_KERNEL) $(HVP_INITRD)
 test-e2e-bochs-direct-1cpu: $(E2E_ESP)/bochs-direct-1cpu.img
 	$(E2E_BOCHS) --name $(@:test-%=%) --esp $< --cpus 1 --timeout 120 \
 		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
-		--require 'HVP-ACPI: installed;$(E2E_LINUX_OK)'
+		--require 'HVP-ACPI: installed;$(E2E_LINUX_OK);$(E2E_AGENT_UNPROTECTED)'
 test-e2e-bochs-direct-2cpu: $(E2E_ESP)/bochs-direct-2cpu.img
 	$(E2E_BOCHS) --name $(@:test-%=%) --esp $< --cpus 2 --timeout 180 \
 		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
-		--require 'HVP-ACPI: installed;$(E2E_LINUX_OK)'
+		--require 'HVP-ACPI: installed;$(E2E_LINUX_OK);$(E2E_AGENT_UNPROTECTED)'
 test-e2e-libvirt-direct: $(E2E_ESP)/qemu-direct-2cpu.img
 	$(E2E_LIBVIRT) --name $(@:test-%=%) --esp $< --cpus 2 --timeout 90 --accel tcg \
-		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) --require '$(E2E_LINUX_OK)'
+		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) --require '$(E2E_LINUX_OK);$(E2E_AGENT_UNPROTECTED)'
 
 # --- under hvpatch.efi ----------------------------------------------------
 .PHONY: test-e2e-bochs-2cpu test-e2e-bochs-1cpu test-e2e-libvirt-fail-closed test-e2e-libvirt-fail-open
@@ -53,13 +62,13 @@ test-e2e-bochs-2cpu: $(E2E_ESP)/bochs-2cpu.img
 	$(E2E_BOCHS) --name $(@:test-%=%) --esp $< --cpus 2 --timeout 300 \
 		--fail-on '$(E2E_HV_FATAL)' \
 		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
-		--require '$(E2E_HV_START);HVPATCH: cpu 0 virtualized;HVPATCH: cpu 1 virtualized;$(E2E_LINUX_OK);$(E2E_PROTECTED)' \
+		--require '$(E2E_HV_START);HVPATCH: cpu 0 virtualized;HVPATCH: cpu 1 virtualized;$(E2E_LINUX_OK);$(E2E_PROTECTED);$(E2E_AGENT_LOCKED)' \
 		--forbid '$(E2E_NOT_PROTECTED)'
 test-e2e-bochs-1cpu: $(E2E_ESP)/bochs-1cpu.img
 	$(E2E_BOCHS) --name $(@:test-%=%) --esp $< --cpus 1 --timeout 240 \
 		--fail-on '$(E2E_HV_FATAL)' \
 		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
-		--require '$(E2E_HV_START);HVPATCH: cpu 0 virtualized;$(E2E_LINUX_OK);$(E2E_PROTECTED)' \
+		--require '$(E2E_HV_START);HVPATCH: cpu 0 virtualized;$(E2E_LINUX_OK);$(E2E_PROTECTED);$(E2E_AGENT_LOCKED)' \
 		--forbid 'HVPATCH: cpu 1 virtualized;$(E2E_NOT_PROTECTED)'
 # No VT-x under TCG: the loader must refuse, say why, and never start Linux.
 test-e2e-libvirt-fail-closed: $(E2E_ESP)/qemu-fail-closed.img
@@ -74,15 +83,28 @@ test-e2e-libvirt-fail-open: $(E2E_ESP)/qemu-fail-open.img
 	$(E2E_LIBVIRT) --name $(@:test-%=%) --esp $< --cpus 2 --timeout 120 --accel tcg \
 		--fail-on '$(E2E_HV_FATAL)' \
 		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) \
-		--require 'HVPATCH: loader start;HVPATCH: WARNING: booting UNPROTECTED;$(E2E_LINUX_OK);HVP-TEST hv-leaf UNPROTECTED' \
+		--require 'HVPATCH: loader start;HVPATCH: WARNING: booting UNPROTECTED;$(E2E_LINUX_OK);HVP-TEST hv-leaf UNPROTECTED;$(E2E_AGENT_UNPROTECTED)' \
 		--forbid 'HVPATCH: cpu [0-9]+ virtualized;HVP-TEST hv-leaf PASS'
 
+# The agent without a hypervisor, straight from QEMU (no firmware, TCG).
+E2E_AGENT_CMDLINE := console=ttyS0,115200 quiet cryptomgr.notests=1 mitigations=off iomem=relaxed hvp.cpus=1
+.PHONY: test-e2e-agent-unprotected test-e2e-agent-selftest
+test-e2e-agent-unprotected: $(HVP_KERNEL) $(HVP_INITRD)
+	bash qemu-scripts/run-qemu.sh --name $(@:test-%=%) --accel tcg --cpus 1 --timeout 60 \
+		--logdir $(E2E_DIR)/$(@:test-e2e-%=%) --kernel $(HVP_KERNEL) --initrd $(HVP_INITRD) \
+		--append '$(E2E_AGENT_CMDLINE)' \
+		--require '$(E2E_LINUX_OK);$(E2E_AGENT_UNPROTECTED)' --forbid 'HVP-AGENT: .*FAILED'
+test-e2e-agent-selftest: $(HVP_KERNEL) $(HVP_INITRD)
+	bash tests/e2e/agent-selftest.sh $(HVP_KERNEL) $(HVP_INITRD) $(E2E_DIR)/agent-selftest
+
 .PHONY: test-e2e-testbed test-e2e-hvpatch
-test-e2e-testbed: test-e2e-verdict test-e2e-guest-checks test-e2e-bochs-direct-1cpu \
-	test-e2e-bochs-direct-2cpu test-e2e-libvirt-direct
+test-e2e-testbed: test-e2e-verdict test-e2e-guest-checks test-e2e-agent-selftest \
+	test-e2e-agent-unprotected test-e2e-bochs-direct-1cpu test-e2e-bochs-direct-2cpu \
+	test-e2e-libvirt-direct
 test-e2e-hvpatch: test-e2e-bochs-2cpu test-e2e-bochs-1cpu test-e2e-libvirt-fail-closed \
 	test-e2e-libvirt-fail-open
 
-TEST_TARGETS += test-e2e-verdict test-e2e-guest-checks test-e2e-bochs-direct-1cpu \
-	test-e2e-bochs-direct-2cpu test-e2e-libvirt-direct
+TEST_TARGETS += test-e2e-verdict test-e2e-guest-checks test-e2e-agent-selftest \
+	test-e2e-agent-unprotected test-e2e-bochs-direct-1cpu test-e2e-bochs-direct-2cpu \
+	test-e2e-libvirt-direct
 TEST_TARGETS += $(E2E_HVPATCH_CASES:%=test-e2e-%)

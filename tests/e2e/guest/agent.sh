@@ -1,0 +1,89 @@
+#!/bin/sh
+# Guest agent checks (issue 4), run by /init after it loaded hvpatch.ko.
+#   HVP-TEST <name> PASS|FAIL|SKIP <detail>
+# No hvpatch CPUID leaf: the module must load anyway, say UNPROTECTED, and
+# hvpatchctl must exit 2 with "no hvpatch hypervisor".  Under hvpatch: the
+# module must have locked, `hvpatchctl status` must say LOCKED, the module
+# must refuse to unload, and a refusal must reach user space by name.
+t() { echo "HVP-TEST $*"; }
+log=$(dmesg | grep 'hvpatch: ')
+
+if grep -q '^hvpatch ' /proc/modules && [ -c /dev/hvpatch ]; then
+	t agent-load PASS "hvpatch.ko loaded, /dev/hvpatch is a character device"
+else
+	t agent-load FAIL "hvpatch.ko not loaded or no /dev/hvpatch"
+fi
+
+# ctl ARGS...: runs hvpatchctl, sets $rc and $out (stdout and stderr).
+ctl() {
+	rc=0
+	out=$(hvpatchctl "$@" 2>&1) || rc=$?
+}
+
+vendor=$(hvp-cpuid | sed -n 's/^leaf40000000_vendor=//p')
+case $vendor in
+hvpatch*) ;;
+*)
+	ctl status
+	if ! printf '%s\n' "$log" | grep -q 'no hvpatch hypervisor.*runs UNPROTECTED'; then
+		t agent-unprotected FAIL "no 'runs UNPROTECTED' message from hvpatch.ko"
+	elif [ "$rc" != 2 ] || ! printf '%s\n' "$out" | grep -q '^hvpatchctl: status: no hvpatch hypervisor'; then
+		t agent-unprotected FAIL "hvpatchctl status: exit $rc, '$out' (want exit 2, 'no hvpatch hypervisor')"
+	else
+		t agent-unprotected PASS "vendor '$vendor': module says UNPROTECTED; hvpatchctl status exit 2: $out"
+	fi
+	# --json: one JSON object on stdout even on errors (the message goes
+	# to stderr).
+	rc=0
+	out=$(hvpatchctl --json status 2>/dev/null) || rc=$?
+	case $rc:$out in
+	2:'{"command": "status", "ok": false, "refused": false, "errno": 19, '*) t agent-json PASS "$out" ;;
+	*) t agent-json FAIL "exit $rc: $out" ;;
+	esac
+	exit 0
+	;;
+esac
+
+# Under hvpatch.
+if printf '%s\n' "$log" | grep -q 'answers no hypercalls'; then
+	t agent-locked FAIL "the hypervisor answers no hypercalls"
+	exit 0
+fi
+if grep -qw 'hvp.lock=0' /proc/cmdline; then
+	t agent-locked SKIP "hvp.lock=0 on the command line"
+else
+	ctl status
+	if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q '^protection: LOCKED$' &&
+		printf '%s\n' "$log" | grep -q 'hvpatch: locked: '; then
+		t agent-locked PASS "$(printf '%s\n' "$out" | tr '\n' ';')"
+	else
+		t agent-locked FAIL "hvpatchctl status exit $rc: $(printf '%s\n' "$out" | tr '\n' ';')"
+	fi
+	# The arena is live code for the hypervisor: the module must stay.
+	if rmmod hvpatch 2>/dev/null; then
+		t agent-pinned FAIL "rmmod hvpatch succeeded after lock"
+	else
+		t agent-pinned PASS "rmmod hvpatch refused"
+	fi
+fi
+# A refusal reaches user space by name, with exit code 3.
+ctl revert 4000000000
+if [ "$rc" = 3 ] && [ "$out" = "REFUSED: HVP_E_NO_SUCH_PATCH: no applied patch with that id" ]; then
+	t agent-refusal PASS "revert of an unknown id: $out"
+else
+	t agent-refusal FAIL "revert 4000000000: exit $rc: $out"
+fi
+ctl counters
+if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q 'HVP_E_NO_SUCH_PATCH'; then
+	t agent-counters PASS "$(printf '%s\n' "$out" | tr '\n' ';')"
+else
+	t agent-counters FAIL "exit $rc: $(printf '%s\n' "$out" | tr '\n' ';')"
+fi
+ctl log
+if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -qE ' LOCK +HVP_OK '; then
+	t agent-log PASS "$(printf '%s\n' "$out" | wc -l) lines, LOCK event present"
+elif grep -qw 'hvp.lock=0' /proc/cmdline && [ "$rc" = 0 ]; then
+	t agent-log PASS "lock=0: $(printf '%s\n' "$out" | wc -l) lines"
+else
+	t agent-log FAIL "exit $rc: $(printf '%s\n' "$out" | tr '\n' ';')"
+fi

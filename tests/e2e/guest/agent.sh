@@ -73,6 +73,22 @@ if [ "$rc" = 3 ] && [ "$out" = "REFUSED: HVP_E_NO_SUCH_PATCH: no applied patch w
 else
 	t agent-refusal FAIL "revert 4000000000: exit $rc: $out"
 fi
+# APPLY goes through the module's page list: what the hypervisor parses
+# must be the file's bytes.  Three pages of non-bundle bytes must be
+# refused as BAD_MAGIC, the magic followed by zeros as BAD_VERSION (not
+# BAD_POINTER or INVALID, which would mean a bad page list).
+head -c 9000 /dev/zero | tr '\0' 'x' >/tmp/garbage.hvp
+{ printf 'HVPBNDL1'; head -c 9000 /dev/zero; } >/tmp/v0.hvp
+ctl apply /tmp/garbage.hvp
+a1="$rc:$out"
+ctl apply /tmp/v0.hvp
+a2="$rc:$out"
+if [ "$a1" = "3:REFUSED: HVP_E_BAD_MAGIC: not a bundle (bad magic)" ] &&
+	[ "$a2" = "3:REFUSED: HVP_E_BAD_VERSION: unsupported bundle format version" ]; then
+	t agent-apply-refusals PASS "9000-byte non-bundle: BAD_MAGIC; magic + zeros: BAD_VERSION"
+else
+	t agent-apply-refusals FAIL "non-bundle -> $a1; magic + zeros -> $a2"
+fi
 ctl counters
 if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q 'HVP_E_NO_SUCH_PATCH'; then
 	t agent-counters PASS "$(printf '%s\n' "$out" | tr '\n' ';')"

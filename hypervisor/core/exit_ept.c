@@ -17,6 +17,7 @@
 #include "arch/x86/vmx.h"
 #include "core/apic.h"
 #include "core/exit.h"
+#include "core/hv.h"
 #include "core/log.h"
 #include "core/patch_host.h"
 
@@ -39,10 +40,14 @@ enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
 		vmwrite(ENTRY_INTERRUPTION_INFO, 0);
 		return hvp_inject_gp();
 	}
-	hvp_warn("cpu %u: EPT violation: %s%s%s at gpa 0x%llx, guest rip 0x%llx, cr3 0x%llx, refused\n",
+	struct hvp_ept_mapping m = { 0 };
+
+	hvp_ept_lookup(&hv.ept, gpa, &m);
+	hvp_warn("cpu %u: EPT violation: %s%s%s at gpa 0x%llx (%s, rights %u), guest rip 0x%llx, cr3 0x%llx, refused\n",
 		 v->index, q & 1 ? "read" : "", q & 2 ? "write" : "",
-		 q & 4 ? "fetch" : "",
-		 (unsigned long long)gpa, (unsigned long long)vmread(GUEST_RIP),
+		 q & 4 ? "fetch" : "", (unsigned long long)gpa,
+		 m.present ? "mapped" : "not mapped", m.perms,
+		 (unsigned long long)vmread(GUEST_RIP),
 		 (unsigned long long)vmread(GUEST_CR3));
 	/* The event being delivered, if any, is lost with the access. */
 	vmwrite(ENTRY_INTERRUPTION_INFO, 0);

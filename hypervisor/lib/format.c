@@ -53,7 +53,7 @@ size_t hvp_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 	for (; *fmt; fmt++) {
 		char num[24], *end = num + sizeof(num);
 		unsigned int width = 0, longs = 0;
-		bool left = false, is_size = false;
+		bool left = false, is_size = false, alternate = false;
 		char pad = ' ';
 		uint64_t v;
 		size_t n;
@@ -62,9 +62,11 @@ size_t hvp_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 			put(&o, *fmt);
 			continue;
 		}
-		for (fmt++; *fmt == '0' || *fmt == '-'; fmt++) {
+		for (fmt++; *fmt == '0' || *fmt == '-' || *fmt == '#'; fmt++) {
 			if (*fmt == '-')
 				left = true;
+			else if (*fmt == '#')
+				alternate = true;
 			else
 				pad = '0';
 		}
@@ -114,6 +116,10 @@ size_t hvp_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 			v = is_size || longs ? (uint64_t)va_arg(ap, unsigned long long) :
 					       (uint64_t)va_arg(ap, unsigned int);
 			n = to_digits(end, v, *fmt == 'u' ? 10 : 16, *fmt == 'X');
+			if (alternate && *fmt != 'u' && v) {
+				put(&o, '0');
+				put(&o, *fmt);
+			}
 			put_padded(&o, end - n, n, width, left, pad);
 			break;
 		case 'p':

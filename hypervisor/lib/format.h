@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A small vsnprintf for the loader's and the hypervisor's logs, which link
- * no libc.  Conversions: %s %c %d %i %u %x %X %p %%, with the flags '0'
- * and '-', a width, and the length modifiers l, ll and z.  Output is
+ * no libc.  Conversions: %s %c %d %i %u %x %X %p %%, with the flags '0',
+ * '-' and '#', a width, and the length modifiers l, ll and z.  Output is
  * always NUL-terminated and truncated to the buffer; the return value is
  * the length written.
  */

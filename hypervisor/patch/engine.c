@@ -15,10 +15,16 @@ static const char *const region_names[HVP_REGION_COUNT] = {
 	[HVP_REGION_ARENA] = "arena",
 };
 
-/* Guest rights after lock (SDM Vol. 3C, 29.3.2, EPT access rights). */
+/*
+ * Guest rights after lock (SDM Vol. 3C, 29.3.2, EPT access rights).  None
+ * is writable.  Rodata keeps execute: Linux maps the vDSO to user space
+ * straight from its image there (vdso_image_64 in .rodata), and EPT
+ * rights cannot tell a user fetch from a kernel one without mode-based
+ * execute control.
+ */
 static const unsigned int region_perms[HVP_REGION_COUNT] = {
 	[HVP_REGION_TEXT] = HVP_EPT_READ | HVP_EPT_EXEC,
-	[HVP_REGION_RODATA] = HVP_EPT_READ,
+	[HVP_REGION_RODATA] = HVP_EPT_READ | HVP_EPT_EXEC,
 	[HVP_REGION_ARENA] = HVP_EPT_READ | HVP_EPT_EXEC,
 };
 

@@ -188,6 +188,8 @@ static void formatter(void **state)
 	/* Truncates, always terminated; returns what fits. */
 	assert_int_equal(hvp_format(buf, 8, "%s", "0123456789"), 7);
 	assert_string_equal(buf, "0123456");
+	hvp_format(buf, sizeof(buf), "%#llx %#x %#x", 0xffffffff81000000ull, 0, 255);
+	assert_string_equal(buf, "0xffffffff81000000 0 0xff");
 	hvp_format(buf, sizeof(buf), "%q");
 	assert_string_equal(buf, "%q");
 }

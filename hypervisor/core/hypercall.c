@@ -115,11 +115,15 @@ static enum hvp_status counters(uint64_t gpa)
  * each takes on the CR pinning before it runs guest code again. */
 static enum hvp_status lock(struct vcpu *v, uint64_t note_gva)
 {
+	uint64_t t0 = rdtsc(), t1;
 	enum hvp_status status = hvp_smp_hold_others(v);
 
 	if (status != HVP_OK)
 		return status;
+	t1 = rdtsc();
 	status = hvp_engine_lock(&hv_engine, vmread(GUEST_CR3), note_gva);
+	hvp_info("lock: others held after %llu cycles, lock took %llu cycles\n",
+		 (unsigned long long)(t1 - t0), (unsigned long long)(rdtsc() - t1));
 	if (status == HVP_OK)
 		__atomic_store_n(&hv.cr_pinning, true, __ATOMIC_SEQ_CST);
 	hvp_smp_release_others();

@@ -18,9 +18,9 @@ static const char *const region_names[HVP_REGION_COUNT] = {
 /*
  * Guest rights after lock (SDM Vol. 3C, 29.3.2, EPT access rights).  None
  * is writable.  Rodata keeps execute: Linux maps the vDSO to user space
- * straight from its image there (vdso_image_64 in .rodata), and EPT
- * rights cannot tell a user fetch from a kernel one without mode-based
- * execute control.
+ * straight from its image inside the rodata range (raw_data, in
+ * .data..ro_after_init), and EPT rights cannot tell a user fetch from a
+ * kernel one without mode-based execute control.
  */
 static const unsigned int region_perms[HVP_REGION_COUNT] = {
 	[HVP_REGION_TEXT] = HVP_EPT_READ | HVP_EPT_EXEC,

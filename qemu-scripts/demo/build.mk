@@ -1,0 +1,104 @@
+# qemu-scripts/demo: `make demo`.  Builds a live patch for the running
+# guest kernel and shows it applied and reverted under the hypervisor in
+# Bochs, with forged, foreign and replayed bundles refused and an attack
+# on kernel text stopped.  `make test` runs it too: every step is asserted.
+#
+#  1. a first boot under hvpatch prints the facts `hvpatch build` needs
+#     (symbols, the target's running bytes, the build-id): hvp-ksyms;
+#  2. the host builds and signs the bundles with a development key;
+#  3. a second boot, with the key enrolled, runs guest/demo.sh.
+
+DEMO_DIR := $(BUILD)/demo
+DEMO_KSYMS := $(DEMO_DIR)/hvp-ksyms
+DEMO_PATCH_OBJ := $(DEMO_DIR)/cmdline_proc_show.o
+DEMO_TARGET := cmdline_proc_show
+DEMO_CMDLINE := $(HVP_CMDLINE_BOCHS) hvp.cpus=2
+DEMO_ATTACK := $(BUILD)/guest-agent/hvp_attack.ko
+
+# The attacker, built like the agent: out of tree, against the guest kernel.
+$(DEMO_ATTACK): guest-agent/attack/hvp_attack.c guest-agent/attack/Kbuild $(GA_KERNEL)
+	rm -rf $(GA_DIR)/attack && mkdir -p $(GA_DIR)/attack
+	cp guest-agent/attack/hvp_attack.c guest-agent/attack/Kbuild $(GA_DIR)/attack/
+	$(MAKE) --no-print-directory -C "$$(cat $(BUILD)/kernel/kdir)" M=$(GA_DIR)/attack modules
+	strip --strip-debug -o $@ $(GA_DIR)/attack/hvp_attack.ko
+
+$(DEMO_KSYMS): qemu-scripts/demo/guest/hvp-ksyms.c
+	@mkdir -p $(@D)
+	$(HOST_CC) -static -O2 -Wall -Wextra -o $@ $<
+
+$(DEMO_PATCH_OBJ): qemu-scripts/demo/patch/cmdline_proc_show.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(FIXTURE_PATCH_CFLAGS) -c $< -o $@
+
+# --- 1. the facts, from a boot of the same kernel under the hypervisor ---
+$(DEMO_DIR)/dump-initrd.img: $(DEMO_KSYMS) qemu-scripts/demo/guest/dump-ksyms.sh \
+		qemu-scripts/make-initramfs.sh qemu-scripts/initramfs/init
+	bash qemu-scripts/make-initramfs.sh $@ $(DEMO_KSYMS) qemu-scripts/demo/guest/dump-ksyms.sh
+
+$(DEMO_DIR)/dump.img: $(DEMO_DIR)/dump-initrd.img $(DEMO_PATCH_OBJ) $(HVPATCH_EFI) \
+		$(HVP_KERNEL) $(HVP_ACPI_EFI) qemu-scripts/make-esp.sh
+	bash qemu-scripts/make-esp.sh --out $@ --flavour bochs --kernel $(HVP_KERNEL) \
+		--initrd $< --acpi $(HVP_ACPI_EFI) --loader $(HVPATCH_EFI) \
+		-- $(DEMO_CMDLINE) hvp.agent=0 \
+		hvp.ksyms=$(DEMO_TARGET),$$(nm -u $(DEMO_PATCH_OBJ) | awk '{print $$2}' | paste -sd,)
+
+$(DEMO_DIR)/facts/System.map: $(DEMO_DIR)/dump.img qemu-scripts/demo/collect-kernel-facts.py
+	bash qemu-scripts/run-bochs.sh --name demo-facts --esp $< --cpus 2 --timeout 300 \
+		--logdir $(DEMO_DIR)/facts-boot --require 'HVP-TEST ksyms PASS'
+	python3 qemu-scripts/demo/collect-kernel-facts.py $(DEMO_DIR)/facts-boot/serial.log $(@D)
+
+# --- 2. keys and bundles ----------------------------------------------------
+$(DEMO_DIR)/keys/dev.pem: $(HVPATCH_TOOL)
+	@mkdir -p $(@D)
+	$(HVPATCH_TOOL) keygen --out-private $@ --out-public $(@D)/dev.pub
+	$(HVPATCH_TOOL) keygen --out-private $(@D)/stranger.pem --out-public $(@D)/stranger.pub
+
+DEMO_BUILD = $(HVPATCH_TOOL) build --object $(DEMO_PATCH_OBJ) \
+	--symbols $(DEMO_DIR)/facts/System.map --text-dump $(DEMO_DIR)/facts/text.bin \
+	--description "cmdline marker (hvpatch demo)"
+DEMO_BUNDLES := $(addprefix $(DEMO_DIR)/,demo-good.hvp demo-forged.hvp \
+	demo-other-build.hvp demo-unknown-key.hvp)
+
+$(DEMO_BUNDLES) &: $(DEMO_DIR)/facts/System.map $(DEMO_DIR)/keys/dev.pem $(DEMO_PATCH_OBJ)
+	$(DEMO_BUILD) --build-id $$(cat $(DEMO_DIR)/facts/build-id) --sequence 1 -o $(DEMO_DIR)/good.unsigned
+	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/dev.pem $(DEMO_DIR)/good.unsigned -o $(DEMO_DIR)/demo-good.hvp
+	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/stranger.pem $(DEMO_DIR)/good.unsigned \
+		-o $(DEMO_DIR)/demo-unknown-key.hvp
+	# Forged: one byte of the signed part changed after signing (the last
+	# byte before the signature block, inside the replacement data).
+	cp $(DEMO_DIR)/demo-good.hvp $(DEMO_DIR)/demo-forged.hvp
+	n=$$(od -An -tu4 -j104 -N4 $(DEMO_DIR)/demo-good.hvp | tr -d ' '); \
+	printf '\x5a' | dd of=$(DEMO_DIR)/demo-forged.hvp bs=1 seek=$$((n - 40)) conv=notrunc status=none
+	# Another build: the same patch for a kernel whose build-id differs.
+	$(DEMO_BUILD) --build-id $$(cat $(DEMO_DIR)/facts/build-id | tr 0-9a-f 1-9a-f0) \
+		--sequence 2 -o $(DEMO_DIR)/other.unsigned
+	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/dev.pem $(DEMO_DIR)/other.unsigned \
+		-o $(DEMO_DIR)/demo-other-build.hvp
+
+# --- 3. the demo boot ----------------------------------------------------------
+$(DEMO_DIR)/demo-initrd.img: $(DEMO_BUNDLES) $(DEMO_KSYMS) $(GA_MODULE) $(GA_CTL) \
+		$(DEMO_ATTACK) qemu-scripts/demo/guest/demo.sh qemu-scripts/make-initramfs.sh \
+		qemu-scripts/initramfs/init
+	bash qemu-scripts/make-initramfs.sh $@ $(DEMO_KSYMS) $(GA_MODULE) $(GA_CTL) \
+		$(DEMO_ATTACK) $(DEMO_BUNDLES) qemu-scripts/demo/guest/demo.sh
+
+$(DEMO_DIR)/demo.img: $(DEMO_DIR)/demo-initrd.img $(DEMO_DIR)/keys/dev.pem $(HVPATCH_EFI)
+	bash qemu-scripts/make-esp.sh --out $@ --flavour bochs --kernel $(HVP_KERNEL) \
+		--initrd $< --acpi $(HVP_ACPI_EFI) --loader $(HVPATCH_EFI) \
+		--key $(DEMO_DIR)/keys/dev.pub -- $(DEMO_CMDLINE)
+
+space := $(empty) $(empty)
+DEMO_STEPS := locked before apply after-apply revert after-revert text-identical \
+	forged other-build unknown-key replay attack-cr0 attack-alias attack-no-write \
+	attack-text-intact log-blocked
+DEMO_REQUIRE := HVP-INIT: done;$(subst PASS$(space),PASS;,$(foreach s,$(DEMO_STEPS),HVP-TEST demo-$(s) PASS))
+
+.PHONY: demo-run
+demo-run: $(DEMO_DIR)/demo.img
+	bash qemu-scripts/run-bochs.sh --name demo --esp $< --cpus 2 --timeout 600 \
+		--logdir $(DEMO_DIR)/demo-boot --require '$(DEMO_REQUIRE)' \
+		--fail-on '$(E2E_HV_FATAL)' || { bash qemu-scripts/demo/transcript.sh \
+		$(DEMO_DIR)/demo-boot/serial.log; exit 1; }
+	bash qemu-scripts/demo/transcript.sh $(DEMO_DIR)/demo-boot/serial.log
+DEMO_TARGETS += demo-run
+TEST_TARGETS += demo-run

@@ -11,25 +11,15 @@
 
 #include "hvpctl.h"
 
-static const char *const status_names[] = {
-#define X(name, value, text) [value] = #name,
-	HVP_STATUS_LIST(X)
-#undef X
-};
-static const char *const status_texts[] = {
-#define X(name, value, text) [value] = text,
-	HVP_STATUS_LIST(X)
-#undef X
-};
 
 const char *hvpctl_status_name(hvp_u32 status)
 {
-	return status < HVP_STATUS_COUNT ? status_names[status] : "HVP_E_UNKNOWN";
+	return hvp_status_name(status);
 }
 
 const char *hvpctl_status_text(hvp_u32 status)
 {
-	return status < HVP_STATUS_COUNT ? status_texts[status] : "unknown status code";
+	return hvp_status_text(status);
 }
 
 const char *hvpctl_audit_type_name(hvp_u16 type)

@@ -73,25 +73,15 @@ enum hvp_agent_state {
 static enum hvp_agent_state state;
 static DEFINE_MUTEX(hvp_lock);
 
-static const char *const status_names[] = {
-#define X(name, value, text) [value] = #name,
-	HVP_STATUS_LIST(X)
-#undef X
-};
-static const char *const status_texts[] = {
-#define X(name, value, text) [value] = text,
-	HVP_STATUS_LIST(X)
-#undef X
-};
 
 static const char *sname(long s)
 {
-	return s >= 0 && s < HVP_STATUS_COUNT ? status_names[s] : "HVP_E_?";
+	return s >= 0 ? hvp_status_name(s) : "HVP_E_?";
 }
 
 static const char *stext_of(long s)
 {
-	return s >= 0 && s < HVP_STATUS_COUNT ? status_texts[s] : "unknown status";
+	return s >= 0 ? hvp_status_text(s) : "unknown status";
 }
 
 /* One hypercall, logged: every call at info level, every refusal at

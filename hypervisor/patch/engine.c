@@ -54,27 +54,14 @@ void hvp_engine_event(struct hvp_engine *e, enum hvp_audit_type type,
 	hvp_audit_record(&e->audit, &ev);
 }
 
-static const char *status_text(enum hvp_status status)
-{
-	switch (status) {
-#define HVP_STATUS_TEXT(name, value, text)                                     \
-	case name:                                                             \
-		return #name ": " text;
-		HVP_STATUS_LIST(HVP_STATUS_TEXT)
-#undef HVP_STATUS_TEXT
-	default:
-		return "unknown status";
-	}
-}
-
 enum hvp_status hvp_engine_refuse(struct hvp_engine *e, enum hvp_status status,
 				  const char *what)
 {
 	if (status < HVP_STATUS_COUNT)
 		e->counters.refusals[status]++;
 	hvp_engine_event(e, HVP_AUDIT_REFUSAL, status, 0, 0, 0);
-	hvp_engine_log(e, HVP_LOG_WARN, "patch: refused %s: %s\n", what,
-		       status_text(status));
+	hvp_engine_log(e, HVP_LOG_WARN, "patch: refused %s: %s: %s\n", what,
+		       hvp_status_name(status), hvp_status_text(status));
 	return status;
 }
 

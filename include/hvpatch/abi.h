@@ -73,6 +73,29 @@ enum hvp_status {
 	HVP_STATUS_COUNT
 };
 
+/* "HVP_E_REPLAY" and its one-line meaning, for logs and messages. */
+static inline const char *hvp_status_name(unsigned int status)
+{
+	static const char *const names[] = {
+#define HVP_STATUS_NAME(name, value, text) [value] = #name,
+		HVP_STATUS_LIST(HVP_STATUS_NAME)
+#undef HVP_STATUS_NAME
+	};
+
+	return status < HVP_STATUS_COUNT ? names[status] : "HVP_E_UNKNOWN_STATUS";
+}
+
+static inline const char *hvp_status_text(unsigned int status)
+{
+	static const char *const texts[] = {
+#define HVP_STATUS_TEXT(name, value, text) [value] = text,
+		HVP_STATUS_LIST(HVP_STATUS_TEXT)
+#undef HVP_STATUS_TEXT
+	};
+
+	return status < HVP_STATUS_COUNT ? texts[status] : "unknown status code";
+}
+
 /*
  * Hypercalls (docs/hypercalls.md).  VMCALL with RAX = number, arguments in
  * RBX, RCX, RDX; the status comes back in RAX.  Buffers are passed as a

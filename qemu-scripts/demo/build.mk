@@ -16,15 +16,19 @@ DEMO_CMDLINE := $(HVP_CMDLINE_BOCHS) hvp.cpus=2
 DEMO_ATTACK := $(BUILD)/guest-agent/hvp_attack.ko
 
 # The attacker, built like the agent: out of tree, against the guest kernel.
-$(DEMO_ATTACK): guest-agent/attack/hvp_attack.c guest-agent/attack/Kbuild $(GA_KERNEL)
+DEMO_ATTACK_SRCS := guest-agent/attack/attack.c guest-agent/attack/Kbuild \
+	guest-agent/module/hvpatch_hc.c guest-agent/module/hvpatch_hc.h
+$(DEMO_ATTACK): $(DEMO_ATTACK_SRCS) include/hvpatch/abi.h $(GA_KERNEL)
 	rm -rf $(GA_DIR)/attack && mkdir -p $(GA_DIR)/attack
-	cp guest-agent/attack/hvp_attack.c guest-agent/attack/Kbuild $(GA_DIR)/attack/
-	$(MAKE) --no-print-directory -C "$$(cat $(BUILD)/kernel/kdir)" M=$(GA_DIR)/attack modules
+	cp $(DEMO_ATTACK_SRCS) $(GA_DIR)/attack/
+	$(MAKE) --no-print-directory -C "$$(cat $(BUILD)/kernel/kdir)" M=$(GA_DIR)/attack \
+		HVP_TOP=$(TOP) modules
 	strip --strip-debug -o $@ $(GA_DIR)/attack/hvp_attack.ko
 
-$(DEMO_KSYMS): qemu-scripts/demo/guest/hvp-ksyms.c
+$(DEMO_DIR)/%: qemu-scripts/demo/guest/%.c
 	@mkdir -p $(@D)
 	$(HOST_CC) -static -O2 -Wall -Wextra -o $@ $<
+DEMO_VMCALL := $(DEMO_DIR)/hvp-vmcall
 
 $(DEMO_PATCH_OBJ): qemu-scripts/demo/patch/cmdline_proc_show.c
 	@mkdir -p $(@D)
@@ -75,12 +79,21 @@ $(DEMO_BUNDLES) &: $(DEMO_DIR)/facts/System.map $(DEMO_DIR)/keys/dev.pem $(DEMO_
 	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/dev.pem $(DEMO_DIR)/other.unsigned \
 		-o $(DEMO_DIR)/demo-other-build.hvp
 
+# Apply under load: sequences 2..21 for ten apply/revert rounds, and 30
+# for the bundle another CPU scribbles on during APPLY.
+DEMO_LOAD_SEQUENCES := $(shell seq 2 21) 30
+DEMO_LOAD_BUNDLES := $(DEMO_LOAD_SEQUENCES:%=$(DEMO_DIR)/load/demo-seq%.hvp)
+$(DEMO_DIR)/load/demo-seq%.hvp: $(DEMO_DIR)/facts/System.map $(DEMO_DIR)/keys/dev.pem $(DEMO_PATCH_OBJ)
+	@mkdir -p $(@D)
+	$(DEMO_BUILD) --build-id $$(cat $(DEMO_DIR)/facts/build-id) --sequence $* -o $@.unsigned
+	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/dev.pem $@.unsigned -o $@
+
 # --- 3. the demo boot ----------------------------------------------------------
-$(DEMO_DIR)/demo-initrd.img: $(DEMO_BUNDLES) $(DEMO_KSYMS) $(GA_MODULE) $(GA_CTL) \
-		$(DEMO_ATTACK) qemu-scripts/demo/guest/demo.sh qemu-scripts/make-initramfs.sh \
-		qemu-scripts/initramfs/init
-	bash qemu-scripts/make-initramfs.sh $@ $(DEMO_KSYMS) $(GA_MODULE) $(GA_CTL) \
-		$(DEMO_ATTACK) $(DEMO_BUNDLES) qemu-scripts/demo/guest/demo.sh
+DEMO_GUEST_FILES := $(DEMO_BUNDLES) $(DEMO_LOAD_BUNDLES) $(DEMO_KSYMS) $(DEMO_VMCALL) \
+	$(GA_MODULE) $(GA_CTL) $(DEMO_ATTACK) $(sort $(wildcard qemu-scripts/demo/guest/*.sh))
+$(DEMO_DIR)/demo-initrd.img: $(filter-out %/dump-ksyms.sh,$(DEMO_GUEST_FILES)) \
+		qemu-scripts/make-initramfs.sh qemu-scripts/initramfs/init
+	bash qemu-scripts/make-initramfs.sh $@ $(filter-out %/dump-ksyms.sh,$(DEMO_GUEST_FILES))
 
 $(DEMO_DIR)/demo.img: $(DEMO_DIR)/demo-initrd.img $(DEMO_DIR)/keys/dev.pem $(HVPATCH_EFI)
 	bash qemu-scripts/make-esp.sh --out $@ --flavour bochs --kernel $(HVP_KERNEL) \
@@ -90,7 +103,8 @@ $(DEMO_DIR)/demo.img: $(DEMO_DIR)/demo-initrd.img $(DEMO_DIR)/keys/dev.pem $(HVP
 space := $(empty) $(empty)
 DEMO_STEPS := locked before apply after-apply revert after-revert text-identical \
 	forged other-build unknown-key replay attack-cr0 attack-alias attack-no-write \
-	attack-text-intact log-blocked
+	attack-text-intact log-blocked attack-register attack-hvmem attack-mmio \
+	attack-ring3 attack-race attack-arena load-consistent load-rounds load-text-intact
 DEMO_REQUIRE := HVP-INIT: done;$(subst PASS$(space),PASS;,$(foreach s,$(DEMO_STEPS),HVP-TEST demo-$(s) PASS))
 
 .PHONY: demo-run

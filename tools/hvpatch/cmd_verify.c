@@ -18,7 +18,7 @@ static void usage(void)
 
 static int refuse(enum hvp_status status)
 {
-	printf("REFUSED: %s: %s\n", status_name(status), status_text(status));
+	printf("REFUSED: %s: %s\n", hvp_status_name(status), hvp_status_text(status));
 	return EXIT_REFUSED;
 }
 

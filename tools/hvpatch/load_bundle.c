@@ -52,7 +52,7 @@ bool load_bundle(const char *path, bool allow_unsigned, struct buffer *buf,
 	status = hvp_bundle_parse(buf->data, buf->len, view);
 	if (status != HVP_OK) {
 		errorf("%s: malformed bundle: %s: %s", path,
-		       status_name(status), status_text(status));
+		       hvp_status_name(status), hvp_status_text(status));
 		return false;
 	}
 	return true;

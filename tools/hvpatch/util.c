@@ -108,18 +108,3 @@ void hex_string(const uint8_t *bytes, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-#define STATUS_NAME(name, value, text) [value] = #name,
-#define STATUS_TEXT(name, value, text) [value] = text,
-static const char *const status_names[] = { HVP_STATUS_LIST(STATUS_NAME) };
-static const char *const status_texts[] = { HVP_STATUS_LIST(STATUS_TEXT) };
-
-const char *status_name(unsigned int status)
-{
-	return status < HVP_STATUS_COUNT ? status_names[status] : "HVP_E_?";
-}
-
-const char *status_text(unsigned int status)
-{
-	return status < HVP_STATUS_COUNT ? status_texts[status] :
-					   "unknown status";
-}

@@ -31,7 +31,5 @@ bool write_file(const char *path, const void *data, size_t len, int mode);
 bool parse_hex(const char *hex, uint8_t *out, size_t max, size_t *len);
 void hex_string(const uint8_t *bytes, size_t len, char *out);
 
-const char *status_name(unsigned int status);
-const char *status_text(unsigned int status);
 
 #endif /* HVPATCH_TOOL_UTIL_H */

@@ -112,7 +112,7 @@ expect_json nodev 2 'j["errno"] == 2' status
 expect refuse=12 3 '^REFUSED: HVP_E_BAD_SIGNATURE: signature does not verify$' status
 expect refuse=22 3 '^REFUSED: HVP_E_NOT_LOCKED: protection is not locked yet$' apply "$tmp/bundle.hvp"
 expect refuse=4 3 '^REFUSED: HVP_E_BAD_POINTER: ' log
-expect refuse=99 3 '^REFUSED: HVP_E_UNKNOWN: unknown status code$' counters
+expect refuse=99 3 '^REFUSED: HVP_E_UNKNOWN_STATUS: unknown status code$' counters
 expect_json refuse=12 3 'j["status"] == "HVP_E_BAD_SIGNATURE" and j["message"] == "signature does not verify"' status
 
 echo "mock-cli-test: $pass passed, $fail failed"

@@ -44,8 +44,8 @@ static void test_status_names_follow_the_abi_list(void **state)
 		assert_string_equal(hvpctl_status_text(list[i].value), list[i].text);
 	}
 	assert_string_equal(hvpctl_status_name(HVP_E_BAD_SIGNATURE), "HVP_E_BAD_SIGNATURE");
-	assert_string_equal(hvpctl_status_name(HVP_STATUS_COUNT), "HVP_E_UNKNOWN");
-	assert_string_equal(hvpctl_status_name(0xffffffffu), "HVP_E_UNKNOWN");
+	assert_string_equal(hvpctl_status_name(HVP_STATUS_COUNT), "HVP_E_UNKNOWN_STATUS");
+	assert_string_equal(hvpctl_status_name(0xffffffffu), "HVP_E_UNKNOWN_STATUS");
 	assert_string_equal(hvpctl_status_text(999), "unknown status code");
 }
 
@@ -62,7 +62,7 @@ static void test_refusal_line(void **state)
 				 "\"message\": \"sequence number not newer than the last one\"}\n");
 	free(out);
 	CAPTURE(out, hvpctl_print_refusal(f, "revert", 77, false));
-	assert_string_equal(out, "REFUSED: HVP_E_UNKNOWN: unknown status code\n");
+	assert_string_equal(out, "REFUSED: HVP_E_UNKNOWN_STATUS: unknown status code\n");
 	free(out);
 }
 

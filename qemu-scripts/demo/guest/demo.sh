@@ -70,8 +70,68 @@ dmesg | grep -q 'WRITE SUCCEEDED'; [ $? != 0 ]; check attack-no-write $? "no att
 [ "$(text_hash)" = "$hash_before" ]; check attack-text-intact $? "text unchanged"
 run cat /proc/cmdline
 
-say "--- 6. the hypervisor's audit log and counters"
+say "--- 6. the attacker's view"
+attack() { # attack MODE [ARGS]: loads the attacker, shows what it logged
+	dmesg -c >/dev/null
+	run insmod /lib/hvpatch/hvp_attack.ko mode="$@"
+	attack_log=$(dmesg | grep 'hvp_attack')
+	printf '%s\n' "$attack_log" | sed 's/^/HVP-DEMO:   dmesg: /'
+}
+statuses() { printf '%s\n' "$attack_log" | sed -n 's/.*: status \(-\{0,1\}[0-9]*\)$/\1/p' | tr '\n' ' '; }
+say "re-registering and re-locking after lock (HVP_E_LOCKED is 23):"
+attack register
+# busybox's insmod tries twice (finit_module, then init_module): both runs
+# are in the log, and both must be refused.
+set -- $(statuses)
+[ "$1 $2 $3" = "23 23 23" ] && ! printf '%s\n' "$(statuses)" | grep -qv '^\(23 \)*$'
+check attack-register $? "statuses $(statuses)"
+say "page lists into the hypervisor's memory and into MMIO (HVP_E_BAD_POINTER is 4):"
+attack hvmem
+set -- $(statuses)
+[ "$1 $2 $4" = "4 4 4" ]; check attack-hvmem $? "hypervisor memory: $1 $2 $4"
+[ "$3" = 4 ]; check attack-mmio $? "MMIO: $3"
+say "a hypercall from ring 3 (HVP_E_CPL is 3):"
+run hvp-vmcall
+[ "$out" = "status 3" ]; check attack-ring3 $? "$out"
+say "writing the patch arena through an alias:"
+arena=$(hvpatchctl status | sed -n 's/^ *arena *\(0x[0-9a-f]*\).*/\1/p')
+attack arena arena_addr=$arena
+printf '%s\n' "$attack_log" | grep -q 'blocked'; check attack-arena $? "arena $arena: $(printf '%s' "$attack_log" | tail -n1)"
+say "changing the bundle from the other vCPU while APPLY runs:"
+attack race bundle=/bin/demo-seq30.hvp
+printf '%s\n' "$attack_log" | grep -q 'while another CPU changes the bundle: status'; check attack-race $? "$(statuses)(the copy is taken once; a torn copy fails its signature)"
+[ "$(text_hash)" = "$hash_before" ]; check attack-text-intact $? "text unchanged after the attacks"
+
+say "--- 7. apply and revert 20 times while both vCPUs call the patched function"
+base=$(cat /proc/cmdline)
+rm -f /tmp/stop
+for cpu in 0 1; do
+	taskset -c $cpu sh -c '
+		n=0 bad=0
+		while [ ! -e /tmp/stop ]; do
+			c=$(cat /proc/cmdline)
+			if [ "$c" = "$1" ] || [ "$c" = "$1 $2" ]; then n=$((n + 1)); else bad=$((bad + 1)); echo "HVP-DEMO: MIXED OUTPUT: $c"; fi
+		done
+		echo "$n $bad" >/tmp/load.$3' sh "$base" "$marker" $cpu &
+done
+rounds=0
+for seq in $(seq 2 21); do
+	o=$(hvpatchctl apply /bin/demo-seq$seq.hvp) || { echo "HVP-DEMO: apply $seq: $o"; continue; }
+	i=$(printf '%s\n' "$o" | sed -n 's/^applied: patch id //p')
+	hvpatchctl revert "$i" >/dev/null && rounds=$((rounds + 1))
+done
+touch /tmp/stop
+wait
+read n0 b0 </tmp/load.0
+read n1 b1 </tmp/load.1
+say "rounds of apply + revert: $rounds; reads of /proc/cmdline: cpu0 $n0 ($b0 mixed), cpu1 $n1 ($b1 mixed)"
+[ "$rounds" = 20 ]; check load-rounds $? "$rounds of 20 apply/revert rounds"
+[ "$b0" = 0 ] && [ "$b1" = 0 ] && [ "$n0" -gt 0 ] && [ "$n1" -gt 0 ]; check load-consistent $? "cpu0 $n0 reads, cpu1 $n1 reads, none mixed"
+[ "$(text_hash)" = "$hash_before" ]; check load-text-intact $? "text identical after 20 rounds"
+
+say "--- 8. the hypervisor's audit log and counters"
 run hvpatchctl log
 printf '%s\n' "$out" | grep -qi 'blocked'; check log-blocked $? "blocked write in the audit log"
 run hvpatchctl counters
+run hvpatchctl status
 say "=== end of demo ==="

@@ -11,12 +11,24 @@
  *   mode=arena   write into the hvpatch arena (arena_addr=, its
  *                guest-virtual address from hvpatchctl status) through a
  *                fresh alias of its physical page
+ *   mode=register  widen or re-lock the protected set after lock
+ *   mode=hvmem   hand APPLY a page list that points into the hypervisor's
+ *                own memory (from CPUID leaf 0x40000002), then into MMIO
+ *                (the local APIC page)
+ *   mode=race    APPLY a valid bundle (bundle=FILE) while a thread on
+ *                another CPU keeps changing its pages
+ *
+ * The hypercall modes print "hvp_attack: <what>: status <n>" and load
+ * nothing either.
  *
  * target_addr= is a kernel function's address (from /proc/kallsyms),
  * whose first byte the module tries to overwrite with int3.
  */
 #include <asm/asm.h>
+#include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/kernel_read_file.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
@@ -27,6 +39,115 @@ static unsigned long target_addr;
 module_param(target_addr, ulong, 0444);
 static unsigned long arena_addr;
 module_param(arena_addr, ulong, 0444);
+static char *bundle = "";
+module_param(bundle, charp, 0444);
+
+#include "hvpatch/abi.h"
+#include "hvpatch_hc.h"
+
+static void report(const char *what, long status)
+{
+	pr_info("hvp_attack: %s: status %ld\n", what, status);
+}
+
+static void try_register(void)
+{
+	u64 unused;
+
+	report("register text after lock",
+	       hvp_hc_call(HVP_HC_REGISTER_TEXT, 0xffffffff81000000ull, 0x200000, &unused));
+	report("register arena after lock",
+	       hvp_hc_call(HVP_HC_REGISTER_ARENA, 0xffffffffc0000000ull, 0x1000, &unused));
+	report("lock again", hvp_hc_call(HVP_HC_LOCK, 0, 0, &unused));
+}
+
+/* APPLY with a page list whose one page is `page`. */
+static long apply_one_page(u64 page)
+{
+	struct hvp_page_list *list = (void *)get_zeroed_page(GFP_KERNEL);
+	u64 id;
+	long status;
+
+	if (!list)
+		return -ENOMEM;
+	list->length = HVP_PAGE_SIZE;
+	list->page_count = 1;
+	list->pages[0] = page;
+	status = hvp_hc_call(HVP_HC_APPLY, virt_to_phys(list), 0, &id);
+	free_page((unsigned long)list);
+	return status;
+}
+
+static void try_hypervisor_memory(void)
+{
+	unsigned int base_lo, base_hi, size_lo, size_hi;
+	u64 base, unused;
+
+	cpuid(HVP_CPUID_RESERVED_LEAF, &base_lo, &base_hi, &size_lo, &size_hi);
+	base = (u64)base_hi << 32 | base_lo;
+	report("apply from a page in hypervisor memory", apply_one_page(base));
+	report("apply with the page list itself in hypervisor memory",
+	       hvp_hc_call(HVP_HC_APPLY, base, 0, &unused));
+	report("apply from an MMIO page (local APIC)", apply_one_page(0xfee00000ull));
+	report("status into hypervisor memory", hvp_hc_call(HVP_HC_STATUS, base, 0, &unused));
+}
+
+static volatile bool racing;
+
+static int scribble(void *data)
+{
+	u8 **pages = data;
+	unsigned int n = 0;
+
+	while (READ_ONCE(racing))
+		for (int p = 0; pages[p]; p++)
+			pages[p][(n++ * 97) % PAGE_SIZE] ^= 0x5a;
+	return 0;
+}
+
+static void try_race(void)
+{
+	u8 *pages[HVP_MAX_BUNDLE_SIZE / PAGE_SIZE + 1] = { NULL };
+	struct hvp_page_list *list = (void *)get_zeroed_page(GFP_KERNEL);
+	struct task_struct *thread;
+	void *data = NULL;
+	ssize_t len;
+	u64 id = 0;
+	long status;
+	int count;
+
+	len = kernel_read_file_from_path(bundle, 0, &data, HVP_MAX_BUNDLE_SIZE, NULL,
+					 READING_UNKNOWN);
+	if (len <= 0 || !list) {
+		pr_err("hvp_attack: cannot read %s\n", bundle);
+		goto out;
+	}
+	count = DIV_ROUND_UP(len, PAGE_SIZE);
+	list->length = len;
+	list->page_count = count;
+	for (int p = 0; p < count; p++) {
+		pages[p] = (u8 *)get_zeroed_page(GFP_KERNEL);
+		if (!pages[p])
+			goto out;
+		memcpy(pages[p], data + p * PAGE_SIZE, min_t(size_t, PAGE_SIZE, len - p * PAGE_SIZE));
+		list->pages[p] = virt_to_phys(pages[p]);
+	}
+	racing = true;
+	thread = kthread_run(scribble, pages, "hvp_scribble");
+	msleep(20);
+	status = hvp_hc_call(HVP_HC_APPLY, virt_to_phys(list), 0, &id);
+	racing = false;
+	if (!IS_ERR(thread))
+		kthread_stop(thread);
+	report("apply while another CPU changes the bundle", status);
+	if (status == HVP_OK)
+		report("revert it", hvp_hc_call(HVP_HC_REVERT, id, 0, &id));
+out:
+	for (int p = 0; pages[p]; p++)
+		free_page((unsigned long)pages[p]);
+	free_page((unsigned long)list);
+	vfree(data);
+}
 
 /*
  * Each attempt runs under an exception-table entry: when the hypervisor
@@ -101,7 +222,7 @@ static bool write_through_alias(phys_addr_t phys)
 
 static int __init hvp_attack_init(void)
 {
-	bool written;
+	bool written = false;
 
 	if (!strcmp(mode, "cr0") && target_addr)
 		written = write_with_wp_clear((u8 *)target_addr);
@@ -110,6 +231,12 @@ static int __init hvp_attack_init(void)
 	else if (!strcmp(mode, "arena") && arena_addr)
 		written = write_through_alias(page_to_phys(vmalloc_to_page((void *)arena_addr)) +
 					      offset_in_page(arena_addr));
+	else if (!strcmp(mode, "register"))
+		try_register();
+	else if (!strcmp(mode, "hvmem"))
+		try_hypervisor_memory();
+	else if (!strcmp(mode, "race") && *bundle)
+		try_race();
 	else
 		return -EINVAL;
 	if (written) {

@@ -20,15 +20,20 @@ GA_MODULE_SRCS := $(wildcard guest-agent/module/*.c guest-agent/module/*.h) \
 # (HVP_KERNEL there; that fragment is read after this one).
 GA_KERNEL := $(BUILD)/kernel/vmlinuz
 
-# Kbuild writes its objects next to the sources: build a copy under
-# $(GA_DIR), never in the source tree.  The copy of record is stripped of
-# debug info for the initramfs (the unstripped one stays in module/).
-$(GA_MODULE): $(GA_MODULE_SRCS) $(GA_HEADERS) $(GA_KERNEL)
-	rm -rf $(GA_DIR)/module && mkdir -p $(GA_DIR)/module
-	cp $(GA_MODULE_SRCS) $(GA_DIR)/module/
-	$(MAKE) --no-print-directory -C "$$(cat $(BUILD)/kernel/kdir)" \
-		M=$(GA_DIR)/module HVP_TOP=$(TOP) modules
-	strip --strip-debug -o $@ $(GA_DIR)/module/hvpatch.ko
+# $(call ga_kbuild,DIR,NAME,SOURCES): $(GA_DIR)/NAME.ko, out of tree
+# against the fetched guest kernel.  Kbuild writes its objects next to the
+# sources, so it builds a copy in $(GA_DIR)/DIR, never in the source tree.
+# The copy of record is stripped of debug info for the initramfs (the
+# unstripped one stays in DIR).
+define ga_kbuild
+$(GA_DIR)/$(2).ko: $(3) $(GA_HEADERS) $(GA_KERNEL)
+	rm -rf $(GA_DIR)/$(1) && mkdir -p $(GA_DIR)/$(1)
+	cp $(3) $(GA_DIR)/$(1)/
+	$$(MAKE) --no-print-directory -C "$$$$(cat $(BUILD)/kernel/kdir)" \
+		M=$(GA_DIR)/$(1) HVP_TOP=$(TOP) modules
+	strip --strip-debug -o $$@ $(GA_DIR)/$(1)/$(2).ko
+endef
+$(eval $(call ga_kbuild,module,hvpatch,$(GA_MODULE_SRCS)))
 
 GA_CTL_SRCS := guest-agent/cli/hvpatchctl.c guest-agent/cli/hvpctl_format.c
 GA_CTL_CFLAGS := $(HOST_CFLAGS) -Iguest-agent/include -Iguest-agent/cli

@@ -15,15 +15,10 @@ DEMO_TARGET := cmdline_proc_show
 DEMO_CMDLINE := $(HVP_CMDLINE_BOCHS) hvp.cpus=2
 DEMO_ATTACK := $(BUILD)/guest-agent/hvp_attack.ko
 
-# The attacker, built like the agent: out of tree, against the guest kernel.
+# The attacker, built like the agent (and with its hypercall wrapper).
 DEMO_ATTACK_SRCS := guest-agent/attack/attack.c guest-agent/attack/Kbuild \
 	guest-agent/module/hvpatch_hc.c guest-agent/module/hvpatch_hc.h
-$(DEMO_ATTACK): $(DEMO_ATTACK_SRCS) include/hvpatch/abi.h $(GA_KERNEL)
-	rm -rf $(GA_DIR)/attack && mkdir -p $(GA_DIR)/attack
-	cp $(DEMO_ATTACK_SRCS) $(GA_DIR)/attack/
-	$(MAKE) --no-print-directory -C "$$(cat $(BUILD)/kernel/kdir)" M=$(GA_DIR)/attack \
-		HVP_TOP=$(TOP) modules
-	strip --strip-debug -o $@ $(GA_DIR)/attack/hvp_attack.ko
+$(eval $(call ga_kbuild,attack,hvp_attack,$(DEMO_ATTACK_SRCS)))
 
 $(DEMO_DIR)/%: qemu-scripts/demo/guest/%.c
 	@mkdir -p $(@D)

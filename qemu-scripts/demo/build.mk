@@ -67,7 +67,8 @@ $(DEMO_BUNDLES) &: $(DEMO_DIR)/facts/System.map $(DEMO_DIR)/keys/dev.pem $(DEMO_
 	# byte before the signature block, inside the replacement data).
 	cp $(DEMO_DIR)/demo-good.hvp $(DEMO_DIR)/demo-forged.hvp
 	n=$$(od -An -tu4 -j104 -N4 $(DEMO_DIR)/demo-good.hvp | tr -d ' '); \
-	printf '\x5a' | dd of=$(DEMO_DIR)/demo-forged.hvp bs=1 seek=$$((n - 40)) conv=notrunc status=none
+	bash -c '. tests/lib/check.sh && flip_byte "$$1" "$$2"' flip \
+		$(DEMO_DIR)/demo-forged.hvp $$((n - 40))
 	# Another build: the same patch for a kernel whose build-id differs.
 	$(DEMO_BUILD) --build-id $$(cat $(DEMO_DIR)/facts/build-id | tr 0-9a-f 1-9a-f0) \
 		--sequence 2 -o $(DEMO_DIR)/other.unsigned

@@ -46,7 +46,7 @@ expect_status "openssl dgst -verify accepts hvpatch's signature" 0 \
 expect_output "  openssl says" "Verified OK"
 expect_status "hvpatch split" 0 "$hvpatch" split patch.bin --signed-part split-part.bin --signature split-sig.der
 expect_status "split cuts the same bytes" 0 sh -c "cmp split-part.bin signed-part.bin && cmp split-sig.der sig.der"
-printf '\x01' | dd of=signed-part.bin bs=1 seek=100 conv=notrunc status=none
+flip_byte signed-part.bin 100
 expect_status "openssl rejects a changed signed part" 1 \
 	openssl dgst -sha256 -verify hv.pub -signature sig.der signed-part.bin
 

@@ -39,6 +39,17 @@ expect_output() {
 	fi
 }
 
+# flip_byte FILE OFFSET: inverts every bit of one byte in place, so the file
+# is certain to change (writing a fixed value would be a no-op whenever the
+# byte, say of a random signature or key id, already held that value).
+flip_byte() {
+	local old
+	old=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	# shellcheck disable=SC2059
+	printf "\\$(printf '%03o' $((old ^ 0xff)))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
 check_summary() {
 	echo "$1: $check_passed passed, $check_failed failed"
 	[ "$check_failed" -eq 0 ]

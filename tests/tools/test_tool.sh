@@ -108,7 +108,7 @@ expect_output "  named" "HVP_E_WRONG_BUILD"
 size=$(stat -c %s good.bin)
 for at in 8 130 $((size - 40)); do
 	cp good.bin tampered.bin
-	printf '\x5a' | dd of=tampered.bin bs=1 seek="$at" conv=notrunc status=none
+	flip_byte tampered.bin "$at"
 	expect_status "byte $at changed: refused" 3 "$hvpatch" verify --key pub.pem tampered.bin
 done
 head -c $((size - 1)) good.bin > short.bin

@@ -10,7 +10,8 @@ HV_DIR := $(BUILD)/hypervisor
 HV_ARCH_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S)
 HV_CORE_SRCS := $(filter-out $(CORE_SRCS),$(wildcard hypervisor/core/*.c))
 HV_SRCS := $(HV_ARCH_SRCS) $(HV_CORE_SRCS) $(CORE_SRCS) \
-	$(wildcard hypervisor/patch/*.c) hypervisor/lib/format.c
+	$(wildcard hypervisor/patch/*.c) hypervisor/lib/format.c \
+	hypervisor/lib/byte_ring.c
 HV_OBJS := $(addprefix $(HV_DIR)/obj/,$(addsuffix .o,$(basename $(HV_SRCS))))
 # Position-independent so the loader can place it anywhere; no SSE/AVX,
 # so VMX root never touches the guest's extended state.

@@ -28,8 +28,16 @@ static const char *const call_names[] = {
 	[HVP_HC_REGISTER_ARENA] = "register arena", [HVP_HC_LOCK] = "lock",
 	[HVP_HC_APPLY] = "apply", [HVP_HC_REVERT] = "revert",
 	[HVP_HC_LIST] = "list", [HVP_HC_AUDIT_READ] = "audit read",
-	[HVP_HC_COUNTERS] = "counters",
+	[HVP_HC_COUNTERS] = "counters", [HVP_HC_LOG_READ] = "log read",
 };
+
+/* The page a call fills in, zeroed so no earlier answer shows through. */
+static void *fresh_out_page(void)
+{
+	for (size_t i = 0; i < sizeof(out_page); i++)
+		out_page[i] = 0;
+	return out_page;
+}
 
 /* One whole guest page of RAM that holds nothing protected. */
 static enum hvp_status copy_out(uint64_t gpa, const void *data, size_t len)
@@ -44,12 +52,10 @@ static enum hvp_status copy_out(uint64_t gpa, const void *data, size_t len)
 
 static enum hvp_status status_info(uint64_t gpa)
 {
-	struct hvp_status_info *s = (void *)out_page;
+	struct hvp_status_info *s = fresh_out_page();
 	const struct hvp_engine *e = &hv_engine;
 	uint64_t refusals = 0;
 
-	for (size_t i = 0; i < sizeof(out_page); i++)
-		out_page[i] = 0;
 	s->abi_version = HVP_ABI_VERSION;
 	s->flags = e->locked ? HVP_STATUS_LOCKED : 0;
 	s->cpu_count = hv.vcpu_count;
@@ -97,10 +103,8 @@ static uint32_t list_patches(struct hvp_patch_info *out)
 
 static enum hvp_status counters(uint64_t gpa)
 {
-	struct hvp_counters *c = (void *)out_page;
+	struct hvp_counters *c = fresh_out_page();
 
-	for (size_t i = 0; i < sizeof(out_page); i++)
-		out_page[i] = 0;
 	for (int i = 0; i < HVP_STATUS_COUNT && i < 32; i++)
 		c->refusals[i] = hv_engine.counters.refusals[i];
 	for (uint32_t v = 0; v < hv.vcpu_count; v++)
@@ -109,6 +113,15 @@ static enum hvp_status counters(uint64_t gpa)
 	c->blocked_writes = hv_engine.counters.blocked_writes;
 	c->blocked_cr_writes = hv.blocked_cr_writes;
 	return copy_out(gpa, c, sizeof(*c));
+}
+
+static enum hvp_status log_read(uint64_t gpa, uint64_t from, uint64_t *bytes)
+{
+	struct hvp_log_page *page = fresh_out_page();
+
+	*bytes = hvp_log_read(from, page->text, sizeof(page->text), &page->start,
+			      &page->written);
+	return copy_out(gpa, page, HVP_PAGE_SIZE);
 }
 
 /* Lock holds every other vCPU, so that the EPT flush reaches them all and
@@ -172,6 +185,8 @@ static enum hvp_status dispatch(struct vcpu *v, uint64_t call, uint64_t a, uint6
 	}
 	case HVP_HC_COUNTERS:
 		return counters(a);
+	case HVP_HC_LOG_READ:
+		return log_read(a, b, result);
 	default:
 		return HVP_E_UNKNOWN_CALL;
 	}
@@ -200,7 +215,8 @@ enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r)
 		/* The engine logs and counts its own refusals; these are ours. */
 		if (status == HVP_E_UNKNOWN_CALL || (status == HVP_E_BAD_POINTER &&
 		    (call == HVP_HC_STATUS || call == HVP_HC_LIST ||
-		     call == HVP_HC_AUDIT_READ || call == HVP_HC_COUNTERS)))
+		     call == HVP_HC_AUDIT_READ || call == HVP_HC_COUNTERS ||
+		     call == HVP_HC_LOG_READ)))
 			hvp_engine_refuse(&hv_engine, status, call_name(call));
 	}
 	hvp_debug("cpu %u: hypercall %s -> %u\n", v->index, call_name(call), status);

@@ -3,14 +3,15 @@
 
 #include "arch/x86/serial.h"
 #include "core/spinlock.h"
+#include "lib/byte_ring.h"
 #include "lib/format.h"
 
+static char ring_buf[HVP_LOG_RING_SIZE];
 static struct {
 	struct hvp_spinlock lock;
 	enum hvp_log_level threshold;
-	unsigned long long written; /* bytes ever written; ring index = mod */
-	char ring[HVP_LOG_RING_SIZE];
-} hv_log;
+	struct hvp_byte_ring ring;
+} hv_log = { .ring = { .buf = ring_buf, .size = sizeof(ring_buf) } };
 
 void hvp_log_init(enum hvp_log_level threshold)
 {
@@ -30,8 +31,7 @@ void hvp_vlog(enum hvp_log_level level, const char *fmt, va_list ap)
 	hvp_spin_lock(&hv_log.lock);
 	hvp_serial_write(prefix, sizeof(prefix) - 1);
 	hvp_serial_write(line, n);
-	for (size_t i = 0; i < n; i++)
-		hv_log.ring[hv_log.written++ % HVP_LOG_RING_SIZE] = line[i];
+	hvp_byte_ring_write(&hv_log.ring, line, n);
 	hvp_spin_unlock(&hv_log.lock);
 }
 
@@ -42,4 +42,16 @@ void hvp_log(enum hvp_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	hvp_vlog(level, fmt, ap);
 	va_end(ap);
+}
+
+size_t hvp_log_read(uint64_t from, char *out, size_t max, uint64_t *start,
+		    uint64_t *written)
+{
+	size_t n;
+
+	hvp_spin_lock(&hv_log.lock);
+	n = hvp_byte_ring_read(&hv_log.ring, from, out, max, start);
+	*written = hv_log.ring.written;
+	hvp_spin_unlock(&hv_log.lock);
+	return n;
 }

@@ -130,6 +130,7 @@ static inline const char *hvp_status_text(unsigned int status)
 #define HVP_HC_LIST 0x22            /* RBX = out page: struct hvp_patch_list -> RBX = count */
 #define HVP_HC_AUDIT_READ 0x30      /* RBX = out page, RCX = first serial -> RBX = count */
 #define HVP_HC_COUNTERS 0x31        /* RBX = out page: struct hvp_counters */
+#define HVP_HC_LOG_READ 0x32        /* RBX = out page, RCX = offset -> RBX = bytes */
 
 #define HVP_PAGE_SIZE 4096u
 
@@ -304,6 +305,20 @@ struct hvp_audit_event {
 	hvp_u32 reserved;
 };
 
+/* ------------------------------------------------------------------ */
+/* The hypervisor's own log (HVP_HC_LOG_READ)                         */
+/* ------------------------------------------------------------------ */
+
+/* The text the hypervisor printed on COM1 (boot log, exits it reports,
+ * refusals), kept in a ring.  Offsets count every byte logged since boot,
+ * so a reader asks for "from offset N" and sees in `start` whether the
+ * ring had already dropped some of it (start > N). */
+struct hvp_log_page {
+	hvp_u64 start;   /* offset of text[0] */
+	hvp_u64 written; /* bytes logged since boot */
+	char text[HVP_PAGE_SIZE - 16]; /* RBX bytes of it are valid */
+};
+
 #define HVP_ABI_ASSERT_SIZE(type, size)                                        \
 	_Static_assert(sizeof(type) == (size), #type " layout changed")
 
@@ -316,6 +331,7 @@ HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 96);
 HVP_ABI_ASSERT_SIZE(struct hvp_reloc, 24);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_signature, 8);
 HVP_ABI_ASSERT_SIZE(struct hvp_audit_event, 40);
+HVP_ABI_ASSERT_SIZE(struct hvp_log_page, HVP_PAGE_SIZE);
 _Static_assert(__builtin_offsetof(struct hvp_bundle_header, signed_size) ==
 		       HVP_BUNDLE_SIGNED_SIZE_OFFSET,
 	       "signed_size offset is part of the documented format");

@@ -42,7 +42,8 @@ TEST_TARGETS += test-engine
 
 # The hypervisor's and the loader's portable parts.
 HV_CORE_TEST_SRCS := hypervisor/core/mtrr.c hypervisor/core/mmio_decode.c \
-	hypervisor/arch/x86/vmx_caps.c hypervisor/lib/format.c
+	hypervisor/arch/x86/vmx_caps.c hypervisor/lib/format.c \
+	hypervisor/lib/byte_ring.c
 LOADER_TEST_SRCS := efi-loader/config.c efi-loader/pem.c efi-loader/elf_image.c
 
 $(BUILD)/tests/test_hv_core: tests/unit/test_hv_core.c $(HV_CORE_TEST_SRCS) \

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The hypervisor's portable helpers: MTRR memory types, the MMIO-write
- * decoder, the VT-x capability verdict and the log formatter.
+ * decoder, the VT-x capability verdict, the log formatter and the log
+ * ring that HVP_HC_LOG_READ reads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "arch/x86/vmx_caps.h"
 #include "core/mmio_decode.h"
 #include "core/mtrr.h"
+#include "lib/byte_ring.h"
 #include "lib/format.h"
 
 #define MiB (1ull << 20)
@@ -194,6 +196,37 @@ static void formatter(void **state)
 	assert_string_equal(buf, "%q");
 }
 
+/* A reader names stream offsets; the ring keeps only the last `size`. */
+static void log_ring(void **state)
+{
+	char buf[8], out[16];
+	struct hvp_byte_ring r = { .buf = buf, .size = sizeof(buf) };
+	uint64_t start;
+
+	assert_int_equal(hvp_byte_ring_read(&r, 0, out, sizeof(out), &start), 0);
+	assert_int_equal(start, 0);
+	hvp_byte_ring_write(&r, "hello", 5);
+	assert_int_equal(hvp_byte_ring_read(&r, 1, out, sizeof(out), &start), 4);
+	assert_int_equal(start, 1);
+	assert_memory_equal(out, "ello", 4);
+	/* Wraps: 13 bytes written, the oldest 5 are gone. */
+	hvp_byte_ring_write(&r, ", world!", 8);
+	assert_int_equal(r.written, 13);
+	assert_int_equal(hvp_byte_ring_read(&r, 0, out, sizeof(out), &start), 8);
+	assert_int_equal(start, 5);
+	assert_memory_equal(out, ", world!", 8);
+	/* A small buffer takes the next piece; the reader moves on by it. */
+	assert_int_equal(hvp_byte_ring_read(&r, 7, out, 3, &start), 3);
+	assert_int_equal(start, 7);
+	assert_memory_equal(out, "wor", 3);
+	assert_int_equal(hvp_byte_ring_read(&r, 10, out, 3, &start), 3);
+	assert_memory_equal(out, "ld!", 3);
+	/* At or past the end: nothing, and start says where the end is. */
+	assert_int_equal(hvp_byte_ring_read(&r, 13, out, sizeof(out), &start), 0);
+	assert_int_equal(hvp_byte_ring_read(&r, ~0ull, out, sizeof(out), &start), 0);
+	assert_int_equal(start, 13);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +235,7 @@ int main(void)
 		cmocka_unit_test(mmio_decoder),
 		cmocka_unit_test(vmx_verdicts),
 		cmocka_unit_test(formatter),
+		cmocka_unit_test(log_ring),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,8 @@ static void usage(FILE *f)
 	      "  status         protection state, regions, build-id, totals\n"
 	      "  log [SERIAL]   the hypervisor's audit log, from SERIAL (default 1)\n"
 	      "  counters       refusals by status and VM exits by reason\n"
+	      "  hvlog [OFFSET] the hypervisor's own log (boot log, refusals, blocked\n"
+	      "                 writes), from byte OFFSET of it (default 0)\n"
 	      "\n"
 	      "  --json         one JSON object on stdout, also on errors\n"
 	      "  --help         this text\n"
@@ -69,6 +71,16 @@ static bool parse_u64(const char *s, unsigned long long *v)
 	errno = 0;
 	*v = strtoull(s, &end, 0);
 	return !errno && !*end;
+}
+
+/* An optional number argument: *v keeps its default when arg is NULL. */
+static bool optional_u64(const char *cmd, const char *arg, const char *what,
+			 unsigned long long *v)
+{
+	if (!arg || parse_u64(arg, v))
+		return true;
+	fprintf(stderr, "hvpatchctl: %s: '%s' is not %s\n", cmd, arg, what);
+	return false;
 }
 
 static int cmd_apply(const char *path)
@@ -210,6 +222,51 @@ static int cmd_log(hvp_u64 first)
 	return rc;
 }
 
+/* The hypervisor's log from `from` up to where it ended at the first
+ * call: lines logged while we read (one per call, at debug level) must
+ * not keep the loop going. */
+static int cmd_hvlog(hvp_u64 from)
+{
+	const struct hvp_log_page *page = (const void *)io.page;
+	hvp_u64 requested = from, start = 0, end = 0;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	for (;;) {
+		size_t n;
+		char *grown;
+
+		rc = page_call("hvlog", HVPATCH_IOC_HVLOG, from);
+		if (rc)
+			break;
+		n = io.result < sizeof(page->text) ? (size_t)io.result : sizeof(page->text);
+		if (!text) {
+			start = page->start;
+			end = page->written;
+		}
+		if (n == 0 || page->start >= end)
+			break;
+		if (page->start + n > end)
+			n = end - page->start;
+		grown = realloc(text, len + n + 1);
+		if (!grown) {
+			fprintf(stderr, "hvpatchctl: hvlog: out of memory\n");
+			free(text);
+			return HVPCTL_EXIT_IO;
+		}
+		text = grown;
+		memcpy(text + len, page->text, n);
+		len += n;
+		text[len] = '\0';
+		from = page->start + n;
+	}
+	if (!rc)
+		hvpctl_print_hvlog(stdout, text ? text : "", len, requested, start, end, json);
+	free(text);
+	return rc;
+}
+
 static int cmd_counters(void)
 {
 	struct hvp_counters c;
@@ -260,11 +317,14 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "log") && nargs <= 1) {
 		unsigned long long first = 1;
 
-		if (arg && !parse_u64(arg, &first)) {
-			fprintf(stderr, "hvpatchctl: log: '%s' is not a serial number\n", arg);
-			return HVPCTL_EXIT_USAGE;
-		}
-		return cmd_log(first);
+		return optional_u64(cmd, arg, "a serial number", &first) ?
+			       cmd_log(first) : HVPCTL_EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "hvlog") && nargs <= 1) {
+		unsigned long long from = 0;
+
+		return optional_u64(cmd, arg, "an offset", &from) ?
+			       cmd_hvlog(from) : HVPCTL_EXIT_USAGE;
 	}
 	fprintf(stderr, "hvpatchctl: bad command or arguments: %s\n", cmd);
 	usage(stderr);

@@ -49,6 +49,11 @@ void hvpctl_print_list(FILE *f, const struct hvp_patch_info *p, unsigned int n, 
 /* Audit events; JSON prints them as one array. */
 void hvpctl_print_audit(FILE *f, const struct hvp_audit_event *ev, unsigned int n, bool json);
 void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json);
+/* The hypervisor's log text (len bytes, NUL-terminated): bytes [start,
+ * end) of everything it logged, asked for from `requested`; start beyond
+ * it means the ring had dropped the bytes in between, which is said. */
+void hvpctl_print_hvlog(FILE *f, const char *text, size_t len, hvp_u64 requested,
+			hvp_u64 start, hvp_u64 end, bool json);
 void hvpctl_print_applied(FILE *f, hvp_u32 patch_id, bool json);
 void hvpctl_print_reverted(FILE *f, hvp_u32 patch_id, bool json);
 /* "REFUSED: <NAME>: <text>" or {"ok":false,"status":...}. */

@@ -218,6 +218,27 @@ void hvpctl_print_audit(FILE *f, const struct hvp_audit_event *ev, unsigned int 
 			ev[i].detail);
 }
 
+void hvpctl_print_hvlog(FILE *f, const char *text, size_t len, hvp_u64 requested,
+			hvp_u64 start, hvp_u64 end, bool json)
+{
+	hvp_u64 dropped = start > requested ? start - requested : 0;
+
+	if (json) {
+		fprintf(f, "{\"command\": \"hvlog\", \"ok\": true, \"start\": %" PRIu64
+			   ", \"end\": %" PRIu64 ", \"dropped\": %" PRIu64 ", ",
+			start, end, dropped);
+		json_kv_str(f, "text", text);
+		fputs("}\n", f);
+		return;
+	}
+	if (dropped)
+		fprintf(f, "[%" PRIu64 " earlier bytes were overwritten in the hypervisor's log ring]\n",
+			dropped);
+	fwrite(text, 1, len, f);
+	if (len && text[len - 1] != '\n')
+		fputc('\n', f);
+}
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)

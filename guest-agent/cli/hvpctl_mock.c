@@ -5,11 +5,14 @@
  *   nodev        open fails: no /dev/hvpatch (ENOENT)
  *   unprotected  every ioctl fails with ENODEV (no hypervisor)
  *   locked       (default) a locked guest with patches, a 150-event audit
- *                log (two pages) and counters; APPLY wants HVPBNDL1 magic
+ *                log (two pages), counters, and a hypervisor log of 1000
+ *                lines "line NNN\n" of which the ring kept the last 800
+ *                (three pages); APPLY wants HVPBNDL1 magic
  *   empty        locked, nothing applied, empty log
  *   refuse=N     every call answered with status N
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +76,27 @@ static hvp_u64 fill_audit(struct hvp_audit_event *ev, hvp_u64 first, bool empty)
 	return n;
 }
 
+/* Byte `offset` of the log stream is in line offset / 9 ("line %03u\n"). */
+enum { MOCK_LOG_LINE = 9, MOCK_LOG_END = 1000 * MOCK_LOG_LINE,
+       MOCK_LOG_OLDEST = 200 * MOCK_LOG_LINE };
+
+static hvp_u64 fill_hvlog(struct hvp_log_page *page, hvp_u64 from, bool empty)
+{
+	const hvp_u64 end = empty ? 0 : MOCK_LOG_END;
+	hvp_u64 n = 0;
+
+	page->start = from < end ? (from > MOCK_LOG_OLDEST ? from : MOCK_LOG_OLDEST) : end;
+	page->written = end;
+	for (; n < sizeof(page->text) && page->start + n < end; n++) {
+		hvp_u64 at = page->start + n;
+		char line[MOCK_LOG_LINE + 1];
+
+		snprintf(line, sizeof(line), "line %03u\n", (unsigned int)(at / MOCK_LOG_LINE));
+		page->text[n] = line[at % MOCK_LOG_LINE];
+	}
+	return n;
+}
+
 int hvpctl_dev_ioctl(unsigned long cmd, void *arg)
 {
 	const char *sc = scenario();
@@ -129,6 +153,8 @@ int hvpctl_dev_ioctl(unsigned long cmd, void *arg)
 		}
 	} else if (cmd == HVPATCH_IOC_AUDIT) {
 		io->result = fill_audit((struct hvp_audit_event *)io->page, io->arg, empty);
+	} else if (cmd == HVPATCH_IOC_HVLOG) {
+		io->result = fill_hvlog((struct hvp_log_page *)io->page, io->arg, empty);
 	} else if (cmd == HVPATCH_IOC_COUNTERS) {
 		struct hvp_counters *c = (struct hvp_counters *)io->page;
 

@@ -42,11 +42,11 @@ struct hvpatch_ioc_revert {
 	hvp_u32 status;   /* out: enum hvp_status */
 };
 
-/* STATUS, LIST, AUDIT, COUNTERS: the hypervisor writes one page, which the
- * module copies out whole. */
+/* STATUS, LIST, AUDIT, COUNTERS, HVLOG: the hypervisor writes one page,
+ * which the module copies out whole. */
 struct hvpatch_ioc_page {
-	hvp_u64 arg;      /* in: AUDIT: first serial wanted; others: 0 */
-	hvp_u64 result;   /* out: RBX (LIST, AUDIT: count) */
+	hvp_u64 arg;      /* in: AUDIT: first serial; HVLOG: offset; others: 0 */
+	hvp_u64 result;   /* out: RBX (LIST, AUDIT: count; HVLOG: bytes) */
 	hvp_u32 status;   /* out: enum hvp_status */
 	hvp_u32 reserved; /* must be 0 */
 	hvp_u8 page[HVP_PAGE_SIZE]; /* out */
@@ -58,6 +58,7 @@ struct hvpatch_ioc_page {
 #define HVPATCH_IOC_LIST _IOWR(HVPATCH_IOC_MAGIC, 0x04, struct hvpatch_ioc_page)
 #define HVPATCH_IOC_AUDIT _IOWR(HVPATCH_IOC_MAGIC, 0x05, struct hvpatch_ioc_page)
 #define HVPATCH_IOC_COUNTERS _IOWR(HVPATCH_IOC_MAGIC, 0x06, struct hvpatch_ioc_page)
+#define HVPATCH_IOC_HVLOG _IOWR(HVPATCH_IOC_MAGIC, 0x07, struct hvpatch_ioc_page)
 
 #define HVPATCH_AUDIT_MAX (HVP_PAGE_SIZE / sizeof(struct hvp_audit_event))
 

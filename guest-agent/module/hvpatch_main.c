@@ -285,7 +285,8 @@ static long ioc_revert(struct hvpatch_ioc_revert __user *uarg)
 	return copy_to_user(uarg, &r, sizeof(r)) ? -EFAULT : 0;
 }
 
-/* STATUS, LIST, AUDIT, COUNTERS: a fresh zeroed page as the out page. */
+/* STATUS, LIST, AUDIT, COUNTERS, HVLOG: a fresh zeroed page as the out
+ * page. */
 static long ioc_page(const char *what, u64 nr, struct hvpatch_ioc_page __user *uarg)
 {
 	struct page *out;
@@ -297,7 +298,7 @@ static long ioc_page(const char *what, u64 nr, struct hvpatch_ioc_page __user *u
 		return -EFAULT;
 	if (reserved)
 		return -EINVAL;
-	if (nr != HVP_HC_AUDIT_READ)
+	if (nr != HVP_HC_AUDIT_READ && nr != HVP_HC_LOG_READ)
 		arg = 0;
 	out = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!out)
@@ -348,6 +349,9 @@ static long hvp_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case HVPATCH_IOC_COUNTERS:
 		ret = ioc_page("counters", HVP_HC_COUNTERS, u);
+		break;
+	case HVPATCH_IOC_HVLOG:
+		ret = ioc_page("log read", HVP_HC_LOG_READ, u);
 		break;
 	default:
 		ret = -ENOTTY;

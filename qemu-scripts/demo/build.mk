@@ -100,12 +100,13 @@ space := $(empty) $(empty)
 DEMO_STEPS := locked before apply after-apply revert after-revert text-identical \
 	forged other-build unknown-key replay attack-cr0 attack-alias attack-no-write \
 	attack-text-intact log-blocked attack-register attack-hvmem attack-mmio \
-	attack-ring3 attack-race attack-arena load-consistent load-rounds load-text-intact
+	attack-ring3 attack-race attack-arena load-consistent load-rounds load-text-intact \
+	hvlog
 DEMO_REQUIRE := HVP-INIT: done;$(subst PASS$(space),PASS;,$(foreach s,$(DEMO_STEPS),HVP-TEST demo-$(s) PASS))
 
 .PHONY: demo-run
 demo-run: $(DEMO_DIR)/demo.img
-	bash qemu-scripts/run-bochs.sh --name demo --esp $< --cpus 2 --timeout 600 \
+	bash qemu-scripts/run-bochs.sh --name demo --esp $< --cpus 2 --timeout 900 \
 		--logdir $(DEMO_DIR)/demo-boot --require '$(DEMO_REQUIRE)' \
 		--fail-on '$(E2E_HV_FATAL)' || { bash qemu-scripts/demo/transcript.sh \
 		$(DEMO_DIR)/demo-boot/serial.log; exit 1; }

@@ -68,6 +68,11 @@ expect locked 0 '^build-id: a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3$' status
 expect locked 0 '^3 +2 +6 +0xffffffffc0001040' list
 expect locked 0 '^150 +1150000 ' log
 expect locked 0 '^140 ' log 140
+expect locked 0 '^\[1800 earlier bytes were overwritten in the hypervisor.s log ring\]$' hvlog
+expect locked 0 '^line 999$' hvlog
+expect locked 0 '^line 990$' hvlog 8910
+expect locked 1 "'x' is not an offset" hvlog x
+expect locked 1 "'abc' is not a serial number" log abc
 expect locked 0 'HVP_E_BAD_SIGNATURE +3  signature does not verify' counters
 expect locked 0 '^ +48 EPT violation +2$' counters
 expect locked 0 '^applied: patch id 7$' apply "$tmp/bundle.hvp"
@@ -82,6 +87,8 @@ expect_json locked 0 '[p["id"] for p in j["patches"]] == [2, 3] and len(j["patch
 expect_json locked 0 '[e["serial"] for e in j["events"]] == list(range(1, 151))' log
 expect_json locked 0 '[e["serial"] for e in j["events"]] == list(range(140, 151)) and j["events"][0]["type"] == "APPLY"' log 140
 expect_json locked 0 'j["refusals"] == {"HVP_E_CPL": 1, "HVP_E_BAD_SIGNATURE": 3} and j["exits"] == {"10": 5000, "48": 2}' counters
+expect_json locked 0 'j["start"] == 1800 and j["end"] == 9000 and j["dropped"] == 1800 and j["text"] == "".join("line %03u\n" % i for i in range(200, 1000))' hvlog
+expect_json locked 0 'j["dropped"] == 0 and j["text"] == "line 999\n"' hvlog 8991
 expect_json locked 0 'j["ok"] and j["patch_id"] == 7' apply "$tmp/bundle.hvp"
 expect_json locked 3 'not j["ok"] and j["refused"] and j["status"] == "HVP_E_BAD_MAGIC" and j["code"] == 7' apply "$tmp/notbundle"
 expect_json locked 2 'not j["ok"] and j["errno"] == 2' apply "$tmp/missing"
@@ -94,10 +101,11 @@ expect empty 0 '^  none$' counters
 expect_json empty 0 'j["patches"] == []' list
 expect_json empty 0 'j["events"] == []' log
 expect_json empty 0 'j["refusals"] == {} and j["exits"] == {}' counters
+expect_json empty 0 'j["text"] == "" and j["end"] == 0' hvlog
 expect_json empty 0 'j["applied_count"] == 0 and j["arena_used"] == 0' status
 
 # No hypervisor: the module is there, every ioctl says ENODEV.
-for c in status list log counters; do
+for c in status list log counters hvlog; do
 	expect unprotected 2 "^hvpatchctl: $c: no hvpatch hypervisor \\(this kernel runs unprotected\\)$" $c
 	expect_json unprotected 2 'not j["ok"] and not j["refused"] and j["error"].startswith("no hvpatch hypervisor")' $c
 done

@@ -132,6 +132,13 @@ say "rounds of apply + revert: $rounds; reads of /proc/cmdline: cpu0 $n0 ($b0 mi
 say "--- 8. the hypervisor's audit log and counters"
 run hvpatchctl log
 printf '%s\n' "$out" | grep -qi 'blocked'; check log-blocked $? "blocked write in the audit log"
+say "\$ hvpatchctl hvlog   (the hypervisor's own log; its last patch lines)"
+out=$(hvpatchctl hvlog 2>&1)
+status=$?
+printf '%s\n' "$out" | grep '^patch: ' | tail -n 6 | sed 's/^/HVP-DEMO:   /'
+[ $status = 0 ] && printf '%s\n' "$out" | grep -q '^patch: applied #' &&
+	printf '%s\n' "$out" | grep -q '^patch: refused apply: HVP_E_BAD_SIGNATURE'
+check hvlog $? "exit $status, $(printf '%s\n' "$out" | wc -l) lines with the applies and the forged bundle's refusal"
 run hvpatchctl counters
 run hvpatchctl status
 say "=== end of demo ==="

@@ -95,6 +95,15 @@ if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q 'HVP_E_NO_SUCH_PATCH'; then
 else
 	t agent-counters FAIL "exit $rc: $(printf '%s\n' "$out" | tr '\n' ';')"
 fi
+# The hypervisor's own log, read back by hypercall: its boot lines and the
+# refusal of the revert above must be there.
+ctl hvlog
+if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q '^EPT: identity map of ' &&
+	printf '%s\n' "$out" | grep -q '^patch: refused revert: HVP_E_NO_SUCH_PATCH'; then
+	t agent-hvlog PASS "$(printf '%s\n' "$out" | wc -l) lines, the EPT boot line and the refused revert present"
+else
+	t agent-hvlog FAIL "exit $rc: $(printf '%s\n' "$out" | tail -n 5 | tr '\n' ';')"
+fi
 ctl log
 if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -qE ' LOCK +HVP_OK '; then
 	t agent-log PASS "$(printf '%s\n' "$out" | wc -l) lines, LOCK event present"

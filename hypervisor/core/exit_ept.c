@@ -5,7 +5,9 @@
  *  - writes to the local APIC's page, write-protected so that INIT and
  *    SIPI are delivered in software (core/apic.c): emulated;
  *  - after lock, writes to protected text, rodata or the patch arena:
- *    counted and audited as blocked writes;
+ *    counted and audited as blocked writes, except a kernel write to text
+ *    that is a step of switching a static key, which the hypervisor
+ *    performs itself (core/static_key.c);
  *  - any access to the hypervisor's memory, which is never mapped.
  * The last two are logged with the GPA, the guest RIP and CR3 and answered
  * with #GP: the access does not happen, the offending kernel thread oopses
@@ -20,6 +22,7 @@
 #include "core/hv.h"
 #include "core/log.h"
 #include "core/patch_host.h"
+#include "core/static_key.h"
 
 enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
 {
@@ -31,6 +34,12 @@ enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
 	if ((q & 2) && hvp_apic_is_mmio(gpa))
 		return hvp_apic_mmio_write(v, r, gpa);
 	if ((q & 2) && hvp_engine_protects(&hv_engine, gpa, &kind)) {
+		if (kind == HVP_REGION_TEXT) {
+			enum hvp_static_key_result k = hvp_static_key_write(v, r, gpa);
+
+			if (k != HVP_STATIC_KEY_NOT_A_SWITCH)
+				return EXIT_RESUME;
+		}
 		hvp_engine_blocked_write(&hv_engine, gpa, kind);
 		hvp_warn("cpu %u: blocked write to protected %s: gpa 0x%llx, guest rip 0x%llx, cr3 0x%llx, cpl %llu\n",
 			 v->index, hvp_engine_region_name(kind), (unsigned long long)gpa,

@@ -19,13 +19,13 @@
 #include "core/patch_host.h"
 #include "core/smp.h"
 
-static volatile int call_in_progress;
 static uint8_t out_page[HVP_PAGE_SIZE] __attribute__((aligned(HVP_PAGE_SIZE)));
 static const char *const call_names[] = {
 	[HVP_HC_VERSION] = "version", [HVP_HC_STATUS] = "status",
 	[HVP_HC_REGISTER_TEXT] = "register text",
 	[HVP_HC_REGISTER_RODATA] = "register rodata",
 	[HVP_HC_REGISTER_ARENA] = "register arena", [HVP_HC_LOCK] = "lock",
+	[HVP_HC_REGISTER_JUMP_TABLE] = "register jump table",
 	[HVP_HC_APPLY] = "apply", [HVP_HC_REVERT] = "revert",
 	[HVP_HC_LIST] = "list", [HVP_HC_AUDIT_READ] = "audit read",
 	[HVP_HC_COUNTERS] = "counters", [HVP_HC_LOG_READ] = "log read",
@@ -112,6 +112,7 @@ static enum hvp_status counters(uint64_t gpa)
 			c->exits[e] += hv.vcpus[v]->exits[e];
 	c->blocked_writes = hv_engine.counters.blocked_writes;
 	c->blocked_cr_writes = hv.blocked_cr_writes;
+	c->jump_label_writes = hv_engine.counters.jump_label_writes;
 	return copy_out(gpa, c, sizeof(*c));
 }
 
@@ -158,6 +159,8 @@ static enum hvp_status dispatch(struct vcpu *v, uint64_t call, uint64_t a, uint6
 		return hvp_engine_register(&hv_engine, HVP_REGION_RODATA, a, b);
 	case HVP_HC_REGISTER_ARENA:
 		return hvp_engine_register(&hv_engine, HVP_REGION_ARENA, a, b);
+	case HVP_HC_REGISTER_JUMP_TABLE:
+		return hvp_engine_register_jump_table(&hv_engine, a, b);
 	case HVP_HC_LOCK:
 		return lock(v, a);
 	case HVP_HC_APPLY: {
@@ -206,12 +209,11 @@ enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r)
 
 	if (cpl != 0) {
 		status = hvp_engine_refuse(&hv_engine, HVP_E_CPL, call_name(call));
-	} else if (__atomic_exchange_n(&call_in_progress, 1, __ATOMIC_ACQUIRE)) {
+	} else if (!hvp_patch_host_try_enter(v)) {
 		status = HVP_E_BUSY;
 	} else {
-		hvp_patch_host_enter(v);
 		status = dispatch(v, call, r->rbx, r->rcx, &result);
-		__atomic_store_n(&call_in_progress, 0, __ATOMIC_RELEASE);
+		hvp_patch_host_leave();
 		/* The engine logs and counts its own refusals; these are ours. */
 		if (status == HVP_E_UNKNOWN_CALL || (status == HVP_E_BAD_POINTER &&
 		    (call == HVP_HC_STATUS || call == HVP_HC_LIST ||

@@ -9,6 +9,7 @@
 
 struct hvp_engine hv_engine;
 static struct vcpu *initiator;
+static volatile int engine_busy;
 
 static enum hvp_status read_gpa(void *ctx, uint64_t gpa, void *dst, size_t len)
 {
@@ -57,9 +58,17 @@ static const struct hvp_platform platform = {
 	.timestamp = timestamp,
 };
 
-void hvp_patch_host_enter(struct vcpu *v)
+bool hvp_patch_host_try_enter(struct vcpu *v)
 {
+	if (__atomic_exchange_n(&engine_busy, 1, __ATOMIC_ACQUIRE))
+		return false;
 	initiator = v;
+	return true;
+}
+
+void hvp_patch_host_leave(void)
+{
+	__atomic_store_n(&engine_busy, 0, __ATOMIC_RELEASE);
 }
 
 bool hvp_patch_host_init(void)

@@ -16,8 +16,13 @@ extern struct hvp_engine hv_engine;
 
 /* Once, at setup: the platform, and the loader's keys. */
 bool hvp_patch_host_init(void);
-/* Called by the hypercall layer around engine calls, so that the
- * platform knows which vCPU is the initiator. */
-void hvp_patch_host_enter(struct vcpu *v);
+/*
+ * One engine call at a time, from any vCPU: hypercalls and static-key
+ * switches.  False while another is in progress; the caller must not spin
+ * for it in VMX root, where the other may be waiting to hold this vCPU.
+ * The platform takes v as the initiator that holds the others.
+ */
+bool hvp_patch_host_try_enter(struct vcpu *v);
+void hvp_patch_host_leave(void);
 
 #endif /* HVPATCH_CORE_PATCH_HOST_H */

@@ -360,3 +360,18 @@ bool hvp_engine_protects(const struct hvp_engine *e, uint64_t gpa,
 	}
 	return false;
 }
+
+bool hvp_engine_text_gva(const struct hvp_engine *e, uint64_t gpa,
+			 uint64_t *gva)
+{
+	const struct hvp_region *r = &e->regions[HVP_REGION_TEXT];
+	uint64_t page = gpa & ~(uint64_t)(HVP_PAGE_SIZE - 1);
+
+	for (uint32_t i = 0; e->locked && r->registered && i < r->pages; i++) {
+		if (e->page_gpa[r->first_page + i] == page) {
+			*gva = r->gva + (uint64_t)i * HVP_PAGE_SIZE + gpa % HVP_PAGE_SIZE;
+			return true;
+		}
+	}
+	return false;
+}

@@ -61,6 +61,7 @@ struct hvp_engine_counters {
 	uint64_t reverts;
 	uint64_t refusals[HVP_STATUS_COUNT];
 	uint64_t blocked_writes;   /* guest writes EPT stopped, after lock */
+	uint64_t jump_label_writes; /* static-key switch steps performed */
 	uint64_t last_hold_cycles; /* vCPUs held by the last commit/revert */
 	uint64_t max_hold_cycles;
 };
@@ -79,6 +80,11 @@ struct hvp_engine {
 	uint64_t page_gpa[HVP_MAX_PROTECTED_PAGES];
 	uint8_t build_id[HVP_BUILD_ID_MAX];
 	uint32_t build_id_len;
+
+	/* The kernel's __jump_table, inside rodata (patch/jump_label.c). */
+	uint64_t jump_table_gva;
+	uint64_t jump_table_size;
+	uint8_t jump_chunk[HVP_PAGE_SIZE];
 
 	uint64_t arena_used;
 	uint32_t next_patch_id;
@@ -136,5 +142,25 @@ const char *hvp_engine_region_name(enum hvp_region_kind kind);
 /* Which protected region holds gpa, for the EPT-violation handler. */
 bool hvp_engine_protects(const struct hvp_engine *e, uint64_t gpa,
 			 enum hvp_region_kind *kind);
+
+/* The locked text's guest-virtual address of gpa, from the lock-time
+ * record; false if gpa is not in locked text. */
+bool hvp_engine_text_gva(const struct hvp_engine *e, uint64_t gpa,
+			 uint64_t *gva);
+
+/* Before lock: the kernel's __jump_table (16-byte entries), which must lie
+ * inside the registered rodata. */
+enum hvp_status hvp_engine_register_jump_table(struct hvp_engine *e,
+					       uint64_t gva, uint64_t size);
+
+/*
+ * After lock: a guest write of len bytes at text gva that EPT stopped.
+ * Performed, and HVP_OK, only if it is a step of switching a static key:
+ * inside one __jump_table site, leaving it NOP or JMP-to-its-target (byte
+ * 0 possibly INT3).  Otherwise nothing is written: HVP_E_TARGET_RANGE (not
+ * a site) or HVP_E_PREIMAGE (a state the site never has).
+ */
+enum hvp_status hvp_engine_jump_label_write(struct hvp_engine *e, uint64_t gva,
+					    const uint8_t *bytes, size_t len);
 
 #endif /* HVPATCH_PATCH_ENGINE_H */

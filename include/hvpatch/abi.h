@@ -125,6 +125,7 @@ static inline const char *hvp_status_text(unsigned int status)
 #define HVP_HC_REGISTER_RODATA 0x11 /* RBX = gva, RCX = size */
 #define HVP_HC_REGISTER_ARENA 0x12  /* RBX = gva, RCX = size */
 #define HVP_HC_LOCK 0x13            /* RBX = gva of the kernel's GNU build-id note */
+#define HVP_HC_REGISTER_JUMP_TABLE 0x14 /* RBX = gva of __jump_table, RCX = size */
 #define HVP_HC_APPLY 0x20           /* RBX = page list of the bundle -> RBX = patch id */
 #define HVP_HC_REVERT 0x21          /* RBX = patch id */
 #define HVP_HC_LIST 0x22            /* RBX = out page: struct hvp_patch_list -> RBX = count */
@@ -279,6 +280,7 @@ struct hvp_counters {
 	hvp_u64 exits[HVP_EXIT_REASONS];
 	hvp_u64 blocked_writes;
 	hvp_u64 blocked_cr_writes;
+	hvp_u64 jump_label_writes; /* static-key switch steps performed */
 };
 
 /* ------------------------------------------------------------------ */
@@ -325,7 +327,7 @@ struct hvp_log_page {
 HVP_ABI_ASSERT_SIZE(struct hvp_page_list, 8);
 HVP_ABI_ASSERT_SIZE(struct hvp_status_info, 168);
 HVP_ABI_ASSERT_SIZE(struct hvp_patch_info, 56);
-HVP_ABI_ASSERT_SIZE(struct hvp_counters, 912);
+HVP_ABI_ASSERT_SIZE(struct hvp_counters, 920);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_header, 128);
 HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 96);
 HVP_ABI_ASSERT_SIZE(struct hvp_reloc, 24);

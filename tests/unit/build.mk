@@ -28,17 +28,22 @@ ENGINE_TEST_SRCS := tests/unit/engine_fixture.c $(SIM_SRCS) $(CORE_SRCS) \
 ENGINE_TEST_LDLIBS := $(HOST_CRYPTO_LIB) -lmbedtls -lmbedx509 -lmbedcrypto \
 	-lcmocka
 
-$(BUILD)/tests/test_engine: tests/unit/test_engine.c $(ENGINE_TEST_SRCS) \
+# The engine against the simulated guest: bundles end to end, and the
+# static-key switches after lock.
+$(BUILD)/tests/test_engine $(BUILD)/tests/test_jump_label: $(BUILD)/tests/test_%: \
+		tests/unit/test_%.c $(ENGINE_TEST_SRCS) \
 		$(wildcard hypervisor/*/*.h tests/unit/*.h tests/unit/sim/*.h) \
 		include/hvpatch/abi.h $(HOST_CRYPTO_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -Itools/hvpatch -o $@ $(filter %.c,$^) \
 		$(ENGINE_TEST_LDLIBS)
 
-.PHONY: test-engine
+.PHONY: test-engine test-jump-label
 test-engine: $(BUILD)/tests/test_engine
 	$<
-TEST_TARGETS += test-engine
+test-jump-label: $(BUILD)/tests/test_jump_label
+	$<
+TEST_TARGETS += test-engine test-jump-label
 
 # The hypervisor's and the loader's portable parts.
 HV_CORE_TEST_SRCS := hypervisor/core/mtrr.c hypervisor/core/mmio_decode.c \

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Static keys after lock.  Linux switches a static key (a jump label) by
+ * rewriting each of its sites in kernel text between a NOP and a JMP to
+ * a target fixed at build time, with text_poke_bp()'s protocol: an INT3
+ * over the first byte, then the tail, then the first byte (Linux
+ * arch/x86/kernel/alternative.c).  Locked text refuses those writes, and
+ * the kernel would oops in text_poke() on the first sysctl that flips a
+ * key (kernel.sched_schedstats, for one).
+ *
+ * So a write to locked text that EPT stopped gets one more chance: the
+ * hypervisor performs it if, and only if, it lands inside a site listed
+ * in the kernel's __jump_table and leaves that site in one of the states
+ * the table allows.  The table lies in rodata, registered and locked
+ * before any of this runs, so the guest cannot add a site or move a
+ * target.  A key can only be switched between its two compiled-in
+ * branches, which is what static_key_enable() does anyway; nothing else
+ * in text can change.
+ *
+ * struct jump_entry on x86-64 (arch/x86/include/asm/jump_label.h): s32
+ * code and s32 target, each relative to its own field, then a long key.
+ * A site is 5 bytes (NOP5 or JMP rel32) or 2 bytes (NOP2 or JMP rel8);
+ * objtool picks the size at build time.
+ */
+#include "lib/bytes.h"
+#include "patch/internal.h"
+
+#define JUMP_ENTRY_SIZE 16u
+#define JUMP_SITE_MAX 5u
+#define INT3 0xcc
+
+static const uint8_t nop5[JUMP_SITE_MAX] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+static const uint8_t nop2[2] = { 0x66, 0x90 };
+
+/* The two forms of a site: not taken (NOP) and taken (JMP to target). */
+struct jump_site {
+	uint64_t code;
+	uint32_t size;
+	uint8_t nop[JUMP_SITE_MAX];
+	uint8_t jmp[JUMP_SITE_MAX];
+};
+
+enum hvp_status hvp_engine_register_jump_table(struct hvp_engine *e,
+					       uint64_t gva, uint64_t size)
+{
+	const struct hvp_region *ro = &e->regions[HVP_REGION_RODATA];
+
+	if (e->locked)
+		return hvp_engine_refuse(e, HVP_E_LOCKED, "jump table registration");
+	if (!ro->registered)
+		return hvp_engine_refuse(e, HVP_E_NOT_REGISTERED,
+					 "jump table registration");
+	/* Inside rodata, so that lock freezes it with everything else. */
+	if (size == 0 || size % JUMP_ENTRY_SIZE || gva % 8 || gva < ro->gva ||
+	    gva - ro->gva > ro->size || size > ro->size - (gva - ro->gva))
+		return hvp_engine_refuse(e, HVP_E_INVALID, "jump table registration");
+	e->jump_table_gva = gva;
+	e->jump_table_size = size;
+	hvp_engine_log(e, HVP_LOG_INFO,
+		       "patch: registered jump table %#llx..%#llx (%llu static-key sites)\n",
+		       (unsigned long long)gva, (unsigned long long)(gva + size),
+		       (unsigned long long)(size / JUMP_ENTRY_SIZE));
+	return HVP_OK;
+}
+
+/* Either form, with byte 0 possibly the INT3 of a switch in progress. */
+static bool site_state_valid(const struct jump_site *s, const uint8_t *w)
+{
+	const uint8_t *forms[2] = { s->nop, s->jmp };
+
+	for (int f = 0; f < 2; f++)
+		if ((w[0] == forms[f][0] || w[0] == INT3) &&
+		    hvp_bytes_equal(w + 1, forms[f] + 1, s->size - 1))
+			return true;
+	return false;
+}
+
+/* The site's forms for `size`, if its jump reaches with that size. */
+static bool site_forms(struct jump_site *s, uint64_t code, uint64_t target,
+		       uint32_t size)
+{
+	int64_t rel = (int64_t)(target - (code + size));
+
+	s->code = code;
+	s->size = size;
+	if (size == JUMP_SITE_MAX) {
+		if (rel < INT32_MIN || rel > INT32_MAX)
+			return false;
+		hvp_bytes_copy(s->nop, nop5, sizeof(nop5));
+		s->jmp[0] = 0xe9;
+		for (int i = 0; i < 4; i++)
+			s->jmp[1 + i] = (uint8_t)((uint64_t)rel >> (8 * i));
+		return true;
+	}
+	if (rel < INT8_MIN || rel > INT8_MAX)
+		return false;
+	hvp_bytes_copy(s->nop, nop2, sizeof(nop2));
+	s->jmp[0] = 0xeb;
+	s->jmp[1] = (uint8_t)rel;
+	return true;
+}
+
+/* The site's size is what its current bytes say: a site is always in a
+ * valid state, or it is not one we know. */
+static bool site_at(struct hvp_engine *e, uint64_t code, uint64_t target,
+		    struct jump_site *s, uint8_t *window)
+{
+	if (hvp_locked_read(e, code, window, JUMP_SITE_MAX) != HVP_OK)
+		return false;
+	return (site_forms(s, code, target, 5) && site_state_valid(s, window)) ||
+	       (site_forms(s, code, target, 2) && site_state_valid(s, window));
+}
+
+/* The jump-table entry whose site holds [gva, gva + len). */
+static bool find_site(struct hvp_engine *e, uint64_t gva, size_t len,
+		      struct jump_site *s, uint8_t *window)
+{
+	uint64_t table = e->jump_table_gva;
+
+	for (uint64_t off = 0; off < e->jump_table_size; off += sizeof(e->jump_chunk)) {
+		uint64_t chunk = e->jump_table_size - off;
+
+		if (chunk > sizeof(e->jump_chunk))
+			chunk = sizeof(e->jump_chunk);
+		if (hvp_locked_read(e, table + off, e->jump_chunk, chunk) != HVP_OK)
+			return false;
+		for (uint64_t i = 0; i < chunk; i += JUMP_ENTRY_SIZE) {
+			uint64_t entry = table + off + i;
+			int32_t code_rel, target_rel;
+			uint64_t code;
+
+			hvp_bytes_copy(&code_rel, e->jump_chunk + i, 4);
+			hvp_bytes_copy(&target_rel, e->jump_chunk + i + 4, 4);
+			code = entry + (int64_t)code_rel;
+			if (gva < code || gva + len > code + JUMP_SITE_MAX)
+				continue;
+			if (site_at(e, code, entry + 4 + (int64_t)target_rel, s, window) &&
+			    gva + len <= code + s->size)
+				return true;
+		}
+	}
+	return false;
+}
+
+enum hvp_status hvp_engine_jump_label_write(struct hvp_engine *e, uint64_t gva,
+					    const uint8_t *bytes, size_t len)
+{
+	const struct hvp_region *text = &e->regions[HVP_REGION_TEXT];
+	uint8_t window[JUMP_SITE_MAX];
+	struct jump_site s;
+
+	if (!e->locked || !e->jump_table_size || len == 0 || len > JUMP_SITE_MAX ||
+	    gva < text->gva || gva + len > text->gva + text->size)
+		return HVP_E_TARGET_RANGE;
+	if (!find_site(e, gva, len, &s, window))
+		return HVP_E_TARGET_RANGE;
+	hvp_bytes_copy(window + (gva - s.code), bytes, len);
+	if (!site_state_valid(&s, window))
+		return HVP_E_PREIMAGE;
+	if (hvp_locked_write(e, gva, bytes, len) != HVP_OK)
+		return HVP_E_INTERNAL;
+	e->counters.jump_label_writes++;
+	return HVP_OK;
+}

@@ -266,8 +266,9 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 			fprintf(f, "%s\"%u\": %" PRIu64, any ? ", " : "", r, c->exits[r]);
 			any = true;
 		}
-		fprintf(f, "}, \"blocked_writes\": %" PRIu64 ", \"blocked_cr_writes\": %" PRIu64 "}\n",
-			c->blocked_writes, c->blocked_cr_writes);
+		fprintf(f, "}, \"blocked_writes\": %" PRIu64 ", \"blocked_cr_writes\": %" PRIu64
+			   ", \"jump_label_writes\": %" PRIu64 "}\n",
+			c->blocked_writes, c->blocked_cr_writes, c->jump_label_writes);
 		return;
 	}
 	fputs("refusals:\n", f);
@@ -297,6 +298,8 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 		fputs("  none\n", f);
 	fprintf(f, "blocked writes: %" PRIu64 " to protected memory, %" PRIu64 " to control registers\n",
 		c->blocked_writes, c->blocked_cr_writes);
+	fprintf(f, "static-key switch steps done by the hypervisor: %" PRIu64 "\n",
+		c->jump_label_writes);
 }
 
 void hvpctl_print_applied(FILE *f, hvp_u32 patch_id, bool json)

@@ -164,6 +164,7 @@ int hvpctl_dev_ioctl(unsigned long cmd, void *arg)
 			c->exits[10] = 5000;
 			c->exits[48] = 2;
 			c->blocked_writes = 1;
+			c->jump_label_writes = 6;
 		}
 	} else {
 		return -ENOTTY;

@@ -61,6 +61,12 @@ module_param(start_notes, ulong, 0400);
 MODULE_PARM_DESC(start_notes, "address of __start_notes");
 module_param(stop_notes, ulong, 0400);
 MODULE_PARM_DESC(stop_notes, "address of __stop_notes");
+static unsigned long start_jump_table, stop_jump_table;
+module_param(start_jump_table, ulong, 0400);
+MODULE_PARM_DESC(start_jump_table,
+		 "address of __start___jump_table: lets the hypervisor switch static keys after lock");
+module_param(stop_jump_table, ulong, 0400);
+MODULE_PARM_DESC(stop_jump_table, "address of __stop___jump_table");
 static bool lock = true;
 module_param(lock, bool, 0400);
 MODULE_PARM_DESC(lock, "register and lock at load (default 1; 0 for tests)");
@@ -167,6 +173,32 @@ static int check_params(void)
 
 static bool registered_any;
 
+/*
+ * Static keys switch by rewriting kernel text, which lock freezes; the
+ * hypervisor performs those writes itself for the sites listed in the
+ * kernel's __jump_table (docs/hypercalls.md).  Without the table the
+ * kernel is still protected, but the first static-key switch after lock
+ * (a sysctl such as kernel.sched_schedstats) oopses in text_poke().
+ */
+static void register_jump_table(void)
+{
+	unsigned long size = stop_jump_table - start_jump_table;
+
+	if (!start_jump_table && !stop_jump_table) {
+		pr_warn("no jump table given: static keys cannot be switched after lock\n");
+		return;
+	}
+	if (stop_jump_table <= start_jump_table || start_jump_table < start_rodata ||
+	    stop_jump_table > end_rodata) {
+		pr_warn("jump table %lx-%lx not inside rodata %lx-%lx: not registered\n",
+			start_jump_table, stop_jump_table, start_rodata, end_rodata);
+		return;
+	}
+	if (hvp_call("register jump table", HVP_HC_REGISTER_JUMP_TABLE, start_jump_table, size,
+		     NULL) != HVP_OK)
+		pr_warn("static keys cannot be switched after lock\n");
+}
+
 static int register_and_lock(void)
 {
 	unsigned long text_size = PAGE_ALIGN(etext - stext);
@@ -195,6 +227,8 @@ static int register_and_lock(void)
 	s = hvp_call("register text", HVP_HC_REGISTER_TEXT, stext, text_size, NULL);
 	if (s == HVP_OK)
 		s = hvp_call("register rodata", HVP_HC_REGISTER_RODATA, start_rodata, ro_size, NULL);
+	if (s == HVP_OK)
+		register_jump_table();
 	if (s == HVP_OK)
 		s = hvp_call("register arena", HVP_HC_REGISTER_ARENA, arena, arena_size, NULL);
 	if (s == HVP_OK)

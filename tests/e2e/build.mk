@@ -34,7 +34,7 @@ E2E_HV_FATAL := HVPATCH: cpu [0-9]+: stopped;HVPATCH: host exception;HVPATCH: cp
 # loads, says UNPROTECTED, hvpatchctl exits 2 with "no hvpatch hypervisor".
 # Under hvpatch: locked, pinned, refusals and counters reach user space.
 E2E_AGENT_UNPROTECTED := HVP-AGENT: hvpatch.ko loaded;HVP-TEST agent-load PASS;HVP-TEST agent-unprotected PASS;HVP-TEST agent-json PASS
-E2E_AGENT_LOCKED := HVP-AGENT: hvpatch.ko loaded;HVP-AGENT: hvpatch: locked: ;HVP-TEST agent-load PASS;HVP-TEST agent-locked PASS;HVP-TEST agent-pinned PASS;HVP-TEST agent-refusal PASS;HVP-TEST agent-counters PASS;HVP-TEST agent-log PASS;HVP-TEST agent-hvlog PASS;HVP-TEST agent-apply-refusals PASS
+E2E_AGENT_LOCKED := HVP-AGENT: hvpatch.ko loaded;HVP-AGENT: hvpatch: locked: ;HVP-TEST agent-load PASS;HVP-TEST agent-locked PASS;HVP-TEST agent-pinned PASS;HVP-TEST agent-refusal PASS;HVP-TEST agent-counters PASS;HVP-TEST agent-log PASS;HVP-TEST agent-hvlog PASS;HVP-TEST agent-static-key PASS;HVP-TEST agent-apply-refusals PASS
 E2E_NOT_PROTECTED := HVPATCH: WARNING: booting UNPROTECTED;HVP-TEST [^ ]+ UNPROTECTED;HVPATCH: VT-x unavailable
 
 .PHONY: test-e2e-verdict test-e2e-guest-checks

@@ -75,6 +75,7 @@ expect locked 1 "'x' is not an offset" hvlog x
 expect locked 1 "'abc' is not a serial number" log abc
 expect locked 0 'HVP_E_BAD_SIGNATURE +3  signature does not verify' counters
 expect locked 0 '^ +48 EPT violation +2$' counters
+expect locked 0 '^static-key switch steps done by the hypervisor: 6$' counters
 expect locked 0 '^applied: patch id 7$' apply "$tmp/bundle.hvp"
 expect locked 3 '^REFUSED: HVP_E_BAD_MAGIC: not a bundle \(bad magic\)$' apply "$tmp/notbundle"
 expect locked 2 'cannot open .*/missing' apply "$tmp/missing"
@@ -86,7 +87,7 @@ expect_json locked 0 'j["ok"] and j["locked"] and j["regions"][2]["name"] == "ar
 expect_json locked 0 '[p["id"] for p in j["patches"]] == [2, 3] and len(j["patches"][0]["key_id"]) == 64' list
 expect_json locked 0 '[e["serial"] for e in j["events"]] == list(range(1, 151))' log
 expect_json locked 0 '[e["serial"] for e in j["events"]] == list(range(140, 151)) and j["events"][0]["type"] == "APPLY"' log 140
-expect_json locked 0 'j["refusals"] == {"HVP_E_CPL": 1, "HVP_E_BAD_SIGNATURE": 3} and j["exits"] == {"10": 5000, "48": 2}' counters
+expect_json locked 0 'j["refusals"] == {"HVP_E_CPL": 1, "HVP_E_BAD_SIGNATURE": 3} and j["exits"] == {"10": 5000, "48": 2} and j["jump_label_writes"] == 6' counters
 expect_json locked 0 'j["start"] == 1800 and j["end"] == 9000 and j["dropped"] == 1800 and j["text"] == "".join("line %03u\n" % i for i in range(200, 1000))' hvlog
 expect_json locked 0 'j["dropped"] == 0 and j["text"] == "line 999\n"' hvlog 8991
 expect_json locked 0 'j["ok"] and j["patch_id"] == 7' apply "$tmp/bundle.hvp"

@@ -163,11 +163,13 @@ static void test_counters_only_nonzero(void **state)
 
 	CAPTURE(out, hvpctl_print_counters(f, &c, false));
 	assert_string_equal(out, "refusals:\n  none\nvm exits:\n  none\n"
-				 "blocked writes: 0 to protected memory, 0 to control registers\n");
+				 "blocked writes: 0 to protected memory, 0 to control registers\n"
+				 "static-key switch steps done by the hypervisor: 0\n");
 	free(out);
 	CAPTURE(out, hvpctl_print_counters(f, &c, true));
 	assert_string_equal(out, "{\"command\": \"counters\", \"ok\": true, \"refusals\": {}, "
-				 "\"exits\": {}, \"blocked_writes\": 0, \"blocked_cr_writes\": 0}\n");
+				 "\"exits\": {}, \"blocked_writes\": 0, \"blocked_cr_writes\": 0, "
+				 "\"jump_label_writes\": 0}\n");
 	free(out);
 
 	c.refusals[HVP_E_PREIMAGE] = 2;
@@ -175,6 +177,7 @@ static void test_counters_only_nonzero(void **state)
 	c.exits[10] = 7;
 	c.exits[79] = 1;
 	c.blocked_cr_writes = 9;
+	c.jump_label_writes = 12;
 	CAPTURE(out, hvpctl_print_counters(f, &c, false));
 	assert_string_equal(out,
 			    "refusals:\n"
@@ -183,12 +186,14 @@ static void test_counters_only_nonzero(void **state)
 			    "vm exits:\n"
 			    "   10 CPUID                                   7\n"
 			    "   79 ?                                       1\n"
-			    "blocked writes: 0 to protected memory, 9 to control registers\n");
+			    "blocked writes: 0 to protected memory, 9 to control registers\n"
+			    "static-key switch steps done by the hypervisor: 12\n");
 	free(out);
 	CAPTURE(out, hvpctl_print_counters(f, &c, true));
 	assert_string_equal(out, "{\"command\": \"counters\", \"ok\": true, \"refusals\": "
 				 "{\"HVP_E_PREIMAGE\": 2, \"status_31\": 1}, \"exits\": "
-				 "{\"10\": 7, \"79\": 1}, \"blocked_writes\": 0, \"blocked_cr_writes\": 9}\n");
+				 "{\"10\": 7, \"79\": 1}, \"blocked_writes\": 0, \"blocked_cr_writes\": 9, "
+				 "\"jump_label_writes\": 12}\n");
 	free(out);
 }
 

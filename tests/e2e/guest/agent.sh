@@ -66,6 +66,28 @@ else
 		t agent-pinned PASS "rmmod hvpatch refused"
 	fi
 fi
+# A static key switched after lock, both ways: kernel.sched_schedstats
+# rewrites its jump-label sites in locked text, which the hypervisor does
+# for the kernel (three steps per site).  Without it the kernel oopses in
+# text_poke() and the writer dies.
+jump_writes() { hvpatchctl --json counters | sed -n 's/.*"jump_label_writes": \([0-9]*\).*/\1/p'; }
+oopses() { dmesg | grep -cE 'general protection fault|Oops|BUG:'; }
+if grep -qw 'hvp.lock=0' /proc/cmdline; then
+	t agent-static-key SKIP "hvp.lock=0 on the command line"
+else
+	w0=$(jump_writes) o0=$(oopses)
+	sh -c 'echo 1 >/proc/sys/kernel/sched_schedstats'
+	on=$?:$(cat /proc/sys/kernel/sched_schedstats)
+	sh -c 'echo 0 >/proc/sys/kernel/sched_schedstats'
+	off=$?:$(cat /proc/sys/kernel/sched_schedstats)
+	w1=$(jump_writes) o1=$(oopses)
+	if [ "$on" = 0:1 ] && [ "$off" = 0:0 ] && [ "$o1" = "$o0" ] &&
+		[ "${w1:-0}" -ge $((${w0:-0} + 6)) ]; then
+		t agent-static-key PASS "sched_schedstats on and off after lock: $((w1 - w0)) switch steps by the hypervisor, no oops"
+	else
+		t agent-static-key FAIL "on $on, off $off (want 0:1, 0:0); oopses $o0 -> $o1; switch steps $w0 -> $w1"
+	fi
+fi
 # A refusal reaches user space by name, with exit code 3.
 ctl revert 4000000000
 if [ "$rc" = 3 ] && [ "$out" = "REFUSED: HVP_E_NO_SUCH_PATCH: no applied patch with that id" ]; then

@@ -17,6 +17,12 @@
  *                (the local APIC page)
  *   mode=race    APPLY a valid bundle (bundle=FILE) while a thread on
  *                another CPU keeps changing its pages
+ *   mode=jumplabel  at a static-key site of the kernel's __jump_table
+ *                (jump_table_addr= to jump_table_end=, and stext= and
+ *                etext= to pick one in core text), write a JMP to
+ *                a target the table does not name, the way text_poke()
+ *                writes (REP MOVSB through a fresh alias): the one kind of
+ *                text write the hypervisor performs must still refuse it
  *
  * The hypercall modes print "hvp_attack: <what>: status <n>" and load
  * nothing either.
@@ -39,6 +45,11 @@ static unsigned long target_addr;
 module_param(target_addr, ulong, 0444);
 static unsigned long arena_addr;
 module_param(arena_addr, ulong, 0444);
+static unsigned long jump_table_addr, jump_table_end, stext, etext;
+module_param(jump_table_addr, ulong, 0444);
+module_param(jump_table_end, ulong, 0444);
+module_param(stext, ulong, 0444);
+module_param(etext, ulong, 0444);
 static char *bundle = "";
 module_param(bundle, charp, 0444);
 
@@ -180,6 +191,20 @@ static bool faulting_write_byte(u8 *where, u8 value)
 	return faulted;
 }
 
+/* REP MOVSB, as the kernel's memcpy() does in text_poke(). */
+static bool faulting_copy(u8 *dst, const u8 *src, unsigned long n)
+{
+	bool faulted = true;
+
+	asm volatile("1: rep movsb\n\t"
+		     "movb $0, %[faulted]\n"
+		     "2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [faulted] "+qm"(faulted), "+D"(dst), "+S"(src), "+c"(n)
+		     : : "memory");
+	return faulted;
+}
+
 static bool write_with_wp_clear(u8 *where)
 {
 	unsigned long cr0;
@@ -220,6 +245,50 @@ static bool write_through_alias(phys_addr_t phys)
 	return !faulted;
 }
 
+/* struct jump_entry on x86-64: s32 code, s32 target (each relative to
+ * its own field), long key. */
+static bool forge_jump_label(void)
+{
+	const s32 *entry = (const s32 *)jump_table_addr;
+	unsigned long code, target;
+	u8 forged[5], before[5];
+	struct page *page;
+	u8 *alias;
+	bool faulted;
+	s32 rel;
+
+	/* The first 5-byte site (NOP5 or JMP rel32 now) in core text whose
+	 * bytes stay in one page: the forged JMP then fits the site exactly,
+	 * and only its target is wrong. */
+	for (;; entry += 4) {
+		if ((unsigned long)(entry + 4) > jump_table_end) {
+			pr_err("hvp_attack: no static-key site in core text\n");
+			return false;
+		}
+		code = (unsigned long)&entry[0] + entry[0];
+		target = (unsigned long)&entry[1] + entry[1];
+		if (code >= stext && code < etext && offset_in_page(code) <= PAGE_SIZE - 5 &&
+		    (*(u8 *)code == 0x0f || *(u8 *)code == 0xe9))
+			break;
+	}
+	memcpy(before, (void *)code, sizeof(before));
+	rel = (s32)(target + 1 - (code + 5));
+	forged[0] = 0xe9;
+	memcpy(forged + 1, &rel, 4);
+	page = pfn_to_page(__pa_symbol(code) >> PAGE_SHIFT);
+	alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	if (!alias)
+		return false;
+	pr_info("hvp_attack: static-key site %px (%5ph): JMP to %lx, not %lx\n", (void *)code,
+		before, target + 1, target);
+	faulted = faulting_copy(alias + offset_in_page(code), forged, sizeof(forged));
+	vunmap(alias);
+	if (faulted)
+		pr_info("hvp_attack: the write faulted (#GP): blocked; site %5ph, %s\n",
+			(void *)code, memcmp(before, (void *)code, 5) ? "CHANGED" : "unchanged");
+	return !faulted;
+}
+
 static int __init hvp_attack_init(void)
 {
 	bool written = false;
@@ -237,6 +306,8 @@ static int __init hvp_attack_init(void)
 		try_hypervisor_memory();
 	else if (!strcmp(mode, "race") && *bundle)
 		try_race();
+	else if (!strcmp(mode, "jumplabel") && jump_table_addr < jump_table_end && stext < etext)
+		written = forge_jump_label();
 	else
 		return -EINVAL;
 	if (written) {

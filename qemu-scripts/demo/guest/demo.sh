@@ -15,6 +15,7 @@ check() { # check NAME CONDITION-STATUS DETAIL
 	if [ "$2" = 0 ]; then echo "HVP-TEST demo-$1 PASS $3"; else echo "HVP-TEST demo-$1 FAIL $3"; fi
 }
 marker=hvpatch-demo=patched
+ksym() { awk -v s="$1" '$3 == s { print "0x" $1; exit }' /proc/kallsyms; }
 text_hash() { hvp-ksyms cmdline_proc_show | sed -n 's/^HVP-KBYTES cmdline_proc_show //p' | sha256sum | cut -c1-16; }
 
 say "=== hvpatch demo: live-patching cmdline_proc_show (/proc/cmdline) ==="
@@ -60,11 +61,11 @@ say "the good bundle again (a replay of sequence 1):"
 refused replay /bin/demo-good.hvp HVP_E_REPLAY
 
 say "--- 5. a kernel module clears CR0.WP and writes into kernel text"
-target=$(awk '$3 == "cmdline_proc_show" { print $1; exit }' /proc/kallsyms)
-run insmod /lib/hvpatch/hvp_attack.ko mode=cr0 target_addr=0x$target
+target=$(ksym cmdline_proc_show)
+run insmod /lib/hvpatch/hvp_attack.ko mode=cr0 target_addr=$target
 [ $? != 0 ]; check attack-cr0 $? "insmod failed (the module was stopped)"
 say "the same write through a fresh writable alias of the page:"
-run insmod /lib/hvpatch/hvp_attack.ko mode=alias target_addr=0x$target
+run insmod /lib/hvpatch/hvp_attack.ko mode=alias target_addr=$target
 [ $? != 0 ]; check attack-alias $? "insmod failed (the write was stopped)"
 dmesg | grep -q 'WRITE SUCCEEDED'; [ $? != 0 ]; check attack-no-write $? "no attack write went through"
 [ "$(text_hash)" = "$hash_before" ]; check attack-text-intact $? "text unchanged"
@@ -97,6 +98,16 @@ say "writing the patch arena through an alias:"
 arena=$(hvpatchctl status | sed -n 's/^ *arena *\(0x[0-9a-f]*\).*/\1/p')
 attack arena arena_addr=$arena
 printf '%s\n' "$attack_log" | grep -q 'blocked'; check attack-arena $? "arena $arena: $(printf '%s' "$attack_log" | tail -n1)"
+say "a JMP to a forged target at a static-key site, written the way text_poke() writes:"
+attack jumplabel jump_table_addr=$(ksym __start___jump_table) jump_table_end=$(ksym __stop___jump_table) \
+	stext=$(ksym _stext) etext=$(ksym _etext)
+# The hypervisor's reason: a site it knows, in a state the site never has.
+why=$(hvpatchctl hvlog | grep 'is not a static-key switch' | tail -n1)
+printf 'HVP-DEMO:   hvlog: %s\n' "$why"
+printf '%s\n' "$attack_log" | grep -q 'blocked; site .*, unchanged' &&
+	! printf '%s\n' "$attack_log" | grep -q 'CHANGED' &&
+	printf '%s\n' "$why" | grep -q 'HVP_E_PREIMAGE$'
+check attack-jump-label $? "$(printf '%s' "$attack_log" | grep 'blocked' | tail -n1 | sed 's/.*hvp_attack: //')"
 say "changing the bundle from the other vCPU while APPLY runs:"
 attack race bundle=/bin/demo-seq30.hvp
 printf '%s\n' "$attack_log" | grep -q 'while another CPU changes the bundle: status'; check attack-race $? "$(statuses)(the copy is taken once; a torn copy fails its signature)"

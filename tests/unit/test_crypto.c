@@ -87,29 +87,35 @@ static void spki_key_id_matches_openssl(void **state)
 	assert_memory_equal(from_point.key_id, key.key_id, 32);
 }
 
+/* The openssl-made vector: its key, the message's hash, its signature. */
+static void load_signed_vector(struct hvp_pubkey *key, uint8_t hash[32],
+			       struct blob *sig)
+{
+	struct blob msg;
+
+	load_key(key);
+	load("msg.bin", &msg);
+	load("msg.sig", sig);
+	hvp_sha256(msg.bytes, msg.len, hash);
+}
+
 static void openssl_signature_verifies(void **state)
 {
 	struct hvp_pubkey key;
-	struct blob msg, sig;
+	struct blob sig;
 	uint8_t hash[32];
 
-	load_key(&key);
-	load("msg.bin", &msg);
-	load("msg.sig", &sig);
-	hvp_sha256(msg.bytes, msg.len, hash);
+	load_signed_vector(&key, hash, &sig);
 	assert_int_equal(hvp_ecdsa_p256_verify(&key, hash, sig.bytes, sig.len), 0);
 }
 
 static void any_flipped_byte_fails(void **state)
 {
 	struct hvp_pubkey key;
-	struct blob msg, sig;
+	struct blob sig;
 	uint8_t hash[32];
 
-	load_key(&key);
-	load("msg.bin", &msg);
-	load("msg.sig", &sig);
-	hvp_sha256(msg.bytes, msg.len, hash);
+	load_signed_vector(&key, hash, &sig);
 	for (size_t i = 0; i < sig.len; i++) {
 		sig.bytes[i] ^= 0x01;
 		assert_int_not_equal(hvp_ecdsa_p256_verify(&key, hash, sig.bytes,

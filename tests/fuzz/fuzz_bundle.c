@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle_writer.h"
 #include "engine_fixture.h"
 #include "patch/bundle.h"
 

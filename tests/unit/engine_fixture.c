@@ -104,6 +104,22 @@ static void write_build_id_note(struct fixture *f)
 	memcpy(f->m.ram + FX_RODATA_GPA + 0x40, &note, sizeof(note));
 }
 
+/* Text, rodata (with the jump table if asked), arena; then lock. */
+static void register_and_lock(struct fixture *f, bool jump_table)
+{
+	if (hvp_engine_register(f->engine, HVP_REGION_TEXT, FX_TEXT_GVA,
+				FX_TEXT_SIZE) != HVP_OK ||
+	    hvp_engine_register(f->engine, HVP_REGION_RODATA, FX_RODATA_GVA,
+				FX_RODATA_SIZE) != HVP_OK ||
+	    (jump_table &&
+	     hvp_engine_register_jump_table(f->engine, FX_JUMP_TABLE,
+					    16u * FX_JUMP_SITES) != HVP_OK) ||
+	    hvp_engine_register(f->engine, HVP_REGION_ARENA, FX_ARENA_GVA,
+				FX_ARENA_SIZE) != HVP_OK ||
+	    hvp_engine_lock(f->engine, f->cr3, FX_RODATA_GVA + 0x40) != HVP_OK)
+		abort();
+}
+
 void fx_init(struct fixture *f, bool lock)
 {
 	memset(f, 0, sizeof(*f));
@@ -135,16 +151,62 @@ void fx_init(struct fixture *f, bool lock)
 	if (!signer_generate(&f->signer) ||
 	    hvp_engine_enroll_key(f->engine, &f->signer.public_key) != HVP_OK)
 		abort();
-	if (!lock)
-		return;
-	if (hvp_engine_register(f->engine, HVP_REGION_TEXT, FX_TEXT_GVA,
-				FX_TEXT_SIZE) != HVP_OK ||
-	    hvp_engine_register(f->engine, HVP_REGION_RODATA, FX_RODATA_GVA,
-				FX_RODATA_SIZE) != HVP_OK ||
-	    hvp_engine_register(f->engine, HVP_REGION_ARENA, FX_ARENA_GVA,
-				FX_ARENA_SIZE) != HVP_OK ||
-	    hvp_engine_lock(f->engine, f->cr3, FX_RODATA_GVA + 0x40) != HVP_OK)
-		abort();
+	if (lock)
+		register_and_lock(f, false);
+}
+
+const struct fx_jump_site fx_jump_sites[FX_JUMP_SITES] = {
+	{ 0x1000, 0x1040, 5 }, { 0x1100, 0x1120, 2 }, { 0x1ffe, 0x3000, 5 },
+};
+
+void fx_jump_nop(const struct fx_jump_site *s, uint8_t out[5])
+{
+	static const uint8_t nop2[2] = { 0x66, 0x90 };
+
+	memcpy(out, s->size == 5 ? nop5 : nop2, s->size);
+}
+
+void fx_jump_jmp(const struct fx_jump_site *s, uint8_t out[5])
+{
+	int32_t rel = (int32_t)(s->target - (s->code + s->size));
+
+	out[0] = s->size == 5 ? 0xe9 : 0xeb;
+	memcpy(out + 1, &rel, s->size - 1); /* little-endian: rel8 is byte 0 */
+}
+
+/* struct jump_entry on x86-64: s32 code, s32 target, each relative to its
+ * own field, then the key. */
+static void put_jump_entry(struct fixture *f, unsigned int i)
+{
+	uint64_t entry = FX_JUMP_TABLE + 16u * i;
+	int32_t rel[2] = {
+		(int32_t)(FX_TEXT_GVA + fx_jump_sites[i].code - entry),
+		(int32_t)(FX_TEXT_GVA + fx_jump_sites[i].target - (entry + 4)),
+	};
+	uint64_t key = 0xffffffff83000000ull + 8u * i;
+	uint8_t *at = f->m.ram + FX_RODATA_GPA + (FX_JUMP_TABLE - FX_RODATA_GVA) + 16u * i;
+
+	memcpy(at, rel, sizeof(rel));
+	memcpy(at + 8, &key, sizeof(key));
+}
+
+void fx_init_jump_labels(struct fixture *f)
+{
+	fx_init(f, false);
+	for (unsigned int i = 0; i < FX_JUMP_SITES; i++) {
+		const struct fx_jump_site *s = &fx_jump_sites[i];
+		uint8_t form[5];
+
+		/* The 2-byte site starts taken, the others not. */
+		if (s->size == 2)
+			fx_jump_jmp(s, form);
+		else
+			fx_jump_nop(s, form);
+		for (uint32_t b = 0; b < s->size; b++)
+			*fx_text(f, s->code + b) = form[b];
+		put_jump_entry(f, i);
+	}
+	register_and_lock(f, true);
 }
 
 void fx_destroy(struct fixture *f)

@@ -52,6 +52,24 @@ struct fixture {
 
 /* Builds the guest; with lock, registers everything and locks. */
 void fx_init(struct fixture *f, bool lock);
+
+/*
+ * Static-key sites in the simulated text, listed in a __jump_table at
+ * FX_JUMP_TABLE in rodata: a 5-byte NOP, a 2-byte JMP (taken), and a
+ * 5-byte NOP that straddles a text page (whose pages are physically
+ * reversed).
+ */
+struct fx_jump_site {
+	uint32_t code, target, size; /* text offsets; size 5 or 2 */
+};
+#define FX_JUMP_SITES 3u
+#define FX_JUMP_TABLE (FX_RODATA_GVA + 0x100u)
+extern const struct fx_jump_site fx_jump_sites[FX_JUMP_SITES];
+/* The guest with those sites, their table registered, locked. */
+void fx_init_jump_labels(struct fixture *f);
+/* A site's two forms, written here independently of the engine. */
+void fx_jump_nop(const struct fx_jump_site *s, uint8_t out[5]);
+void fx_jump_jmp(const struct fx_jump_site *s, uint8_t out[5]);
 void fx_destroy(struct fixture *f);
 
 /* One replacement of a fixture function, described as the tool would. */

@@ -5,7 +5,9 @@
 
 #include <stdint.h>
 
+#include "arch/x86/regs.h"
 #include "arch/x86/vmcs.h"
+#include "arch/x86/vmx.h"
 #include "core/vcpu.h"
 
 enum exit_action {
@@ -14,6 +16,12 @@ enum exit_action {
 };
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v, struct guest_regs *r);
+
+/* The guest's privilege level: CPL is SS.DPL (SDM Vol. 3A, 5.5). */
+static inline unsigned int hvp_guest_cpl(void)
+{
+	return SEG_AR_DPL(vmread(GUEST_SEG_AR(SEG_SS)));
+}
 
 /* Queues an exception for the next VM entry (SDM Vol. 3C, 27.6, event
  * injection). */

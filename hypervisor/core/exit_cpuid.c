@@ -11,6 +11,7 @@
  *    (include/hvpatch/abi.h); the rest read as zero.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/regs.h"
 #include "arch/x86/vmx.h"
 #include "core/exit.h"
 #include "core/hv.h"
@@ -19,7 +20,6 @@
 #define CPUID_1_ECX_VMX (1u << 5)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
-#define CR4_OSXSAVE (1ull << 18)
 #define HV_LEAF_BASE HVP_CPUID_VENDOR_LEAF
 #define HV_LEAF_LAST HVP_CPUID_RESERVED_LEAF
 

@@ -16,21 +16,14 @@
  * text) is refused with #GP and logged, as the kernel's own CR pinning
  * would, but out of the attacker's reach.
  */
+#include "arch/x86/regs.h"
 #include "arch/x86/vmcs_setup.h"
 #include "arch/x86/vmx.h"
 #include "core/exit.h"
 #include "core/hv.h"
 #include "core/log.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_PG (1ull << 31)
 #define CR0_RESERVED 0xffffffff1ffaffc0ull
-#define CR0_WP (1ull << 16)
-#define CR4_VMXE (1ull << 13)
-#define CR4_SMEP (1ull << 20)
-#define CR4_SMAP (1ull << 21)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 
 static uint64_t *gpr(struct guest_regs *r, unsigned int n)
 {

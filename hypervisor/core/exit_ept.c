@@ -41,11 +41,11 @@ enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
 				return EXIT_RESUME;
 		}
 		hvp_engine_blocked_write(&hv_engine, gpa, kind);
-		hvp_warn("cpu %u: blocked write to protected %s: gpa 0x%llx, guest rip 0x%llx, cr3 0x%llx, cpl %llu\n",
+		hvp_warn("cpu %u: blocked write to protected %s: gpa 0x%llx, guest rip 0x%llx, cr3 0x%llx, cpl %u\n",
 			 v->index, hvp_engine_region_name(kind), (unsigned long long)gpa,
 			 (unsigned long long)vmread(GUEST_RIP),
 			 (unsigned long long)vmread(GUEST_CR3),
-			 (unsigned long long)((vmread(GUEST_SEG_AR(SEG_SS)) >> 5) & 3));
+			 hvp_guest_cpl());
 		vmwrite(ENTRY_INTERRUPTION_INFO, 0);
 		return hvp_inject_gp();
 	}

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/guest_memory.h"
 
+#include "arch/x86/regs.h"
 #include "core/hv.h"
-
-#define CR0_PG (1ull << 31)
 
 /* Guest RAM, as the firmware's memory map gave it: never the hypervisor's
  * region, MMIO or anything unmapped. */

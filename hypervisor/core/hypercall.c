@@ -203,7 +203,7 @@ static const char *call_name(uint64_t call)
 
 enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r)
 {
-	unsigned int cpl = (vmread(GUEST_SEG_AR(SEG_SS)) >> 5) & 3;
+	unsigned int cpl = hvp_guest_cpl();
 	uint64_t call = r->rax, result = r->rbx;
 	enum hvp_status status;
 

@@ -6,6 +6,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/host_tables.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/regs.h"
 #include "arch/x86/vmcs_setup.h"
 #include "arch/x86/vmx.h"
 #include "core/apic.h"
@@ -15,7 +16,6 @@
 #include "core/patch_host.h"
 #include "core/pool.h"
 
-#define CR4_VMXE (1ull << 13)
 #define CPUID_1_ECX_VMX (1u << 5)
 
 struct hv hv;

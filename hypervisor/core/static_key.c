@@ -20,14 +20,13 @@
  */
 #include "core/static_key.h"
 
+#include "arch/x86/regs.h"
 #include "arch/x86/vmx.h"
+#include "core/exit.h"
 #include "core/guest_memory.h"
 #include "core/log.h"
 #include "core/patch_host.h"
 
-#define CR0_PG (1ull << 31)
-#define RFLAGS_DF (1ull << 10)
-#define SEG_AR_LONG_MODE (1u << 13)
 #define REP_MOVSB_LEN 2u
 #define MAX_SWITCH_WRITE 5u /* the longest jump-label site */
 
@@ -36,7 +35,7 @@ static bool is_kernel_rep_movsb(uint64_t cr0, uint64_t cr3, uint64_t rip)
 {
 	uint8_t insn[REP_MOVSB_LEN];
 
-	if (((vmread(GUEST_SEG_AR(SEG_SS)) >> 5) & 3) != 0 ||
+	if (hvp_guest_cpl() != 0 ||
 	    !(vmread(GUEST_SEG_AR(SEG_CS)) & SEG_AR_LONG_MODE) ||
 	    (vmread(GUEST_RFLAGS) & RFLAGS_DF) ||
 	    (vmread(IDT_VECTORING_INFO) & INTR_INFO_VALID))
@@ -50,12 +49,13 @@ static bool is_kernel_rep_movsb(uint64_t cr0, uint64_t cr3, uint64_t rip)
 static bool destination_in_text(uint64_t cr0, uint64_t cr3, uint64_t rdi,
 				uint64_t len, uint64_t gpa, uint64_t *gva)
 {
+	if (!(cr0 & CR0_PG))
+		return false;
 	for (uint64_t i = 0; i < len; i++) {
 		struct hvp_gva_translation t;
 		uint64_t byte_gva;
 
-		if (!(cr0 & CR0_PG) ||
-		    hvp_guest_walk(&hvp_guest_reader, cr3, rdi + i, &t) != HVP_OK ||
+		if (hvp_guest_walk(&hvp_guest_reader, cr3, rdi + i, &t) != HVP_OK ||
 		    (i == 0 && t.gpa != gpa) ||
 		    !hvp_engine_text_gva(&hv_engine, t.gpa, &byte_gva) ||
 		    (i > 0 && byte_gva != *gva + i))

@@ -341,8 +341,9 @@ hvp_engine_find_patch(const struct hvp_engine *e, uint32_t patch_id)
 	return NULL;
 }
 
-bool hvp_engine_protects(const struct hvp_engine *e, uint64_t gpa,
-			 enum hvp_region_kind *kind)
+/* The locked page that holds gpa: its region and its page index there. */
+static bool locked_page_of(const struct hvp_engine *e, uint64_t gpa,
+			   enum hvp_region_kind *kind, uint32_t *page_index)
 {
 	uint64_t page = gpa & ~(uint64_t)(HVP_PAGE_SIZE - 1);
 
@@ -354,6 +355,7 @@ bool hvp_engine_protects(const struct hvp_engine *e, uint64_t gpa,
 		for (uint32_t i = 0; r->registered && i < r->pages; i++) {
 			if (e->page_gpa[r->first_page + i] == page) {
 				*kind = (enum hvp_region_kind)k;
+				*page_index = i;
 				return true;
 			}
 		}
@@ -361,17 +363,23 @@ bool hvp_engine_protects(const struct hvp_engine *e, uint64_t gpa,
 	return false;
 }
 
+bool hvp_engine_protects(const struct hvp_engine *e, uint64_t gpa,
+			 enum hvp_region_kind *kind)
+{
+	uint32_t page_index;
+
+	return locked_page_of(e, gpa, kind, &page_index);
+}
+
 bool hvp_engine_text_gva(const struct hvp_engine *e, uint64_t gpa,
 			 uint64_t *gva)
 {
-	const struct hvp_region *r = &e->regions[HVP_REGION_TEXT];
-	uint64_t page = gpa & ~(uint64_t)(HVP_PAGE_SIZE - 1);
+	enum hvp_region_kind kind;
+	uint32_t i;
 
-	for (uint32_t i = 0; e->locked && r->registered && i < r->pages; i++) {
-		if (e->page_gpa[r->first_page + i] == page) {
-			*gva = r->gva + (uint64_t)i * HVP_PAGE_SIZE + gpa % HVP_PAGE_SIZE;
-			return true;
-		}
-	}
-	return false;
+	if (!locked_page_of(e, gpa, &kind, &i) || kind != HVP_REGION_TEXT)
+		return false;
+	*gva = e->regions[HVP_REGION_TEXT].gva + (uint64_t)i * HVP_PAGE_SIZE +
+	       gpa % HVP_PAGE_SIZE;
+	return true;
 }

@@ -84,7 +84,6 @@ struct hvp_engine {
 	/* The kernel's __jump_table, inside rodata (patch/jump_label.c). */
 	uint64_t jump_table_gva;
 	uint64_t jump_table_size;
-	uint8_t jump_chunk[HVP_PAGE_SIZE];
 
 	uint64_t arena_used;
 	uint32_t next_patch_id;

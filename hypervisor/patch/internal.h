@@ -32,6 +32,10 @@ enum hvp_status hvp_locked_read(struct hvp_engine *e, uint64_t gva, void *dst,
 enum hvp_status hvp_locked_write(struct hvp_engine *e, uint64_t gva,
 				 const void *src, size_t len);
 
+/* A JMP at `at` to `target`: E9 rel32 (len 5) or EB rel8 (len 2); false
+ * if the target is out of its reach (SDM Vol. 2A, JMP). */
+bool hvp_encode_jmp(uint8_t *out, uint64_t at, uint64_t target, unsigned int len);
+
 enum hvp_status hvp_copy_in(struct hvp_engine *e, uint64_t page_list_gpa,
 			    size_t *len);
 

@@ -79,25 +79,10 @@ static bool site_state_valid(const struct jump_site *s, const uint8_t *w)
 static bool site_forms(struct jump_site *s, uint64_t code, uint64_t target,
 		       uint32_t size)
 {
-	int64_t rel = (int64_t)(target - (code + size));
-
 	s->code = code;
 	s->size = size;
-	if (size == JUMP_SITE_MAX) {
-		if (rel < INT32_MIN || rel > INT32_MAX)
-			return false;
-		hvp_bytes_copy(s->nop, nop5, sizeof(nop5));
-		s->jmp[0] = 0xe9;
-		for (int i = 0; i < 4; i++)
-			s->jmp[1 + i] = (uint8_t)((uint64_t)rel >> (8 * i));
-		return true;
-	}
-	if (rel < INT8_MIN || rel > INT8_MAX)
-		return false;
-	hvp_bytes_copy(s->nop, nop2, sizeof(nop2));
-	s->jmp[0] = 0xeb;
-	s->jmp[1] = (uint8_t)rel;
-	return true;
+	hvp_bytes_copy(s->nop, size == JUMP_SITE_MAX ? nop5 : nop2, size);
+	return hvp_encode_jmp(s->jmp, code, target, size);
 }
 
 /* The site's size is what its current bytes say: a site is always in a
@@ -111,33 +96,25 @@ static bool site_at(struct hvp_engine *e, uint64_t code, uint64_t target,
 	       (site_forms(s, code, target, 2) && site_state_valid(s, window));
 }
 
-/* The jump-table entry whose site holds [gva, gva + len). */
+/* The jump-table entry whose site holds [gva, gva + len).  The table is
+ * read through the lock-time record: rodata the guest cannot change. */
 static bool find_site(struct hvp_engine *e, uint64_t gva, size_t len,
 		      struct jump_site *s, uint8_t *window)
 {
-	uint64_t table = e->jump_table_gva;
+	uint64_t end = e->jump_table_gva + e->jump_table_size;
 
-	for (uint64_t off = 0; off < e->jump_table_size; off += sizeof(e->jump_chunk)) {
-		uint64_t chunk = e->jump_table_size - off;
+	for (uint64_t entry = e->jump_table_gva; entry < end; entry += JUMP_ENTRY_SIZE) {
+		int32_t rel[2]; /* code, target */
+		uint64_t code;
 
-		if (chunk > sizeof(e->jump_chunk))
-			chunk = sizeof(e->jump_chunk);
-		if (hvp_locked_read(e, table + off, e->jump_chunk, chunk) != HVP_OK)
+		if (hvp_locked_read(e, entry, rel, sizeof(rel)) != HVP_OK)
 			return false;
-		for (uint64_t i = 0; i < chunk; i += JUMP_ENTRY_SIZE) {
-			uint64_t entry = table + off + i;
-			int32_t code_rel, target_rel;
-			uint64_t code;
-
-			hvp_bytes_copy(&code_rel, e->jump_chunk + i, 4);
-			hvp_bytes_copy(&target_rel, e->jump_chunk + i + 4, 4);
-			code = entry + (int64_t)code_rel;
-			if (gva < code || gva + len > code + JUMP_SITE_MAX)
-				continue;
-			if (site_at(e, code, entry + 4 + (int64_t)target_rel, s, window) &&
-			    gva + len <= code + s->size)
-				return true;
-		}
+		code = entry + (int64_t)rel[0];
+		if (gva < code || gva + len > code + JUMP_SITE_MAX)
+			continue;
+		if (site_at(e, code, entry + 4 + (int64_t)rel[1], s, window) &&
+		    gva + len <= code + s->size)
+			return true;
 	}
 	return false;
 }

@@ -24,6 +24,23 @@ static void put_le(uint8_t *dst, uint64_t v, unsigned int width)
 		dst[i] = (uint8_t)(v >> (8 * i));
 }
 
+bool hvp_encode_jmp(uint8_t *out, uint64_t at, uint64_t target, unsigned int len)
+{
+	int64_t rel = (int64_t)(target - (at + len));
+
+	if (len == 5 && fits_s32(rel)) {
+		out[0] = 0xe9; /* JMP rel32 */
+		put_le(out + 1, (uint64_t)rel, 4);
+		return true;
+	}
+	if (len == 2 && rel >= INT8_MIN && rel <= INT8_MAX) {
+		out[0] = 0xeb; /* JMP rel8 */
+		out[1] = (uint8_t)rel;
+		return true;
+	}
+	return false;
+}
+
 /* The old function: inside the locked text, hashing and pre-image match. */
 static enum hvp_status check_target(struct hvp_engine *e,
 				    const struct hvp_replacement *r,
@@ -119,7 +136,6 @@ enum hvp_status hvp_plan_bundle(struct hvp_engine *e,
 		const struct hvp_replacement *r = &view->replacements[i];
 		uint64_t code_gva, entry_gva, site_gva = 0;
 		enum hvp_status status = check_target(e, r, &site_gva);
-		int64_t rel;
 
 		if (status == HVP_OK)
 			status = check_overlap(e, plan, site_gva);
@@ -140,11 +156,9 @@ enum hvp_status hvp_plan_bundle(struct hvp_engine *e,
 			return status;
 
 		entry_gva = code_gva + r->entry_offset;
-		rel = (int64_t)(entry_gva - (site_gva + HVP_TRAMPOLINE_LEN));
-		if (!fits_s32(rel))
+		if (!hvp_encode_jmp(plan->trampolines[i], site_gva, entry_gva,
+				    HVP_TRAMPOLINE_LEN))
 			return HVP_E_BAD_RELOC;
-		plan->trampolines[i][0] = 0xe9; /* JMP rel32 */
-		put_le(&plan->trampolines[i][1], (uint64_t)rel, 4);
 		plan->sites[i].gva = site_gva;
 		hvp_bytes_copy(plan->sites[i].old_bytes, r->preimage,
 			       HVP_TRAMPOLINE_LEN);

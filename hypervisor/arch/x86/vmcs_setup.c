@@ -9,14 +9,11 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/host_tables.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/regs.h"
 #include "arch/x86/vmx.h"
 #include "core/hv.h"
 #include "core/log.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_PG (1ull << 31)
-#define CR4_VMXE (1ull << 13)
-#define CR4_OSXSAVE (1ull << 18)
 #define CPUID_1_ECX_XSAVE (1u << 26)
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)
 #define SEG_AR_UNUSABLE (1u << 16)

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Architectural register bits that hvpatch reads or sets, defined once:
+ * SDM Vol. 3A, 2.5, control registers; 2.2.1, IA32_EFER; Vol. 1, 3.4.3,
+ * EFLAGS; Vol. 3C, 25.4.1, guest segment access rights in the VMCS.
+ */
+#ifndef HVPATCH_X86_REGS_H
+#define HVPATCH_X86_REGS_H
+
+#define CR0_PE (1ull << 0)
+#define CR0_WP (1ull << 16)
+#define CR0_PG (1ull << 31)
+
+#define CR4_VMXE (1ull << 13)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+
+#define RFLAGS_DF (1ull << 10)
+
+#define SEG_AR_DPL(ar) (((ar) >> 5) & 3)
+#define SEG_AR_LONG_MODE (1u << 13)
+
+#endif /* HVPATCH_X86_REGS_H */

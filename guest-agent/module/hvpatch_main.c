@@ -182,21 +182,12 @@ static bool registered_any;
  */
 static void register_jump_table(void)
 {
-	unsigned long size = stop_jump_table - start_jump_table;
-
-	if (!start_jump_table && !stop_jump_table) {
-		pr_warn("no jump table given: static keys cannot be switched after lock\n");
-		return;
-	}
-	if (stop_jump_table <= start_jump_table || start_jump_table < start_rodata ||
-	    stop_jump_table > end_rodata) {
-		pr_warn("jump table %lx-%lx not inside rodata %lx-%lx: not registered\n",
-			start_jump_table, stop_jump_table, start_rodata, end_rodata);
-		return;
-	}
-	if (hvp_call("register jump table", HVP_HC_REGISTER_JUMP_TABLE, start_jump_table, size,
-		     NULL) != HVP_OK)
-		pr_warn("static keys cannot be switched after lock\n");
+	/* The hypervisor checks the range (inside rodata, whole entries)
+	 * and names what it refuses. */
+	if (!start_jump_table || !stop_jump_table ||
+	    hvp_call("register jump table", HVP_HC_REGISTER_JUMP_TABLE, start_jump_table,
+		     stop_jump_table - start_jump_table, NULL) != HVP_OK)
+		pr_warn("no jump table registered: static keys cannot be switched after lock\n");
 }
 
 static int register_and_lock(void)

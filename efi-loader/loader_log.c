@@ -6,7 +6,7 @@
 #include <stdarg.h>
 
 #include "arch/x86/serial.h"
-#include "core/spinlock.h"
+#include "arch/x86/spinlock.h"
 #include "lib/format.h"
 
 static enum hvp_log_level log_threshold = HVP_LOG_INFO;

@@ -1,15 +1,19 @@
 # hypervisor/: the VMX hypervisor, a freestanding static PIE image that
 # hvpatch.efi carries and loads into reserved memory.
 
-# The portable core (no hardware instructions), compiled into the host
-# tests as well as into the hypervisor.
-CORE_SRCS := hypervisor/core/ept.c hypervisor/core/guest_walk.c \
-	hypervisor/core/mtrr.c hypervisor/core/ept_identity.c
+# The layers, each a folder (README.md, "How it fits together"):
+#   mm/        portable memory code: EPT model, guest page walk, MTRR types,
+#              MMIO-write decoder (host-tested, no hardware instructions)
+#   patch/     the portable patch engine, behind patch/platform.h
+#   lib/       portable helpers (formatter, byte ring)
+#   vmx/       runs in VMX root: exit handling, setup, SMP, hypercalls; it
+#              reaches the hardware only through arch/x86's accessors
+#   arch/x86/  the only place with VMX and CPU instructions
+MM_SRCS := $(wildcard hypervisor/mm/*.c)
 
 HV_DIR := $(BUILD)/hypervisor
 HV_ARCH_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S)
-HV_CORE_SRCS := $(filter-out $(CORE_SRCS),$(wildcard hypervisor/core/*.c))
-HV_SRCS := $(HV_ARCH_SRCS) $(HV_CORE_SRCS) $(CORE_SRCS) \
+HV_SRCS := $(HV_ARCH_SRCS) $(wildcard hypervisor/vmx/*.c) $(MM_SRCS) \
 	$(wildcard hypervisor/patch/*.c) hypervisor/lib/format.c \
 	hypervisor/lib/byte_ring.c
 HV_OBJS := $(addprefix $(HV_DIR)/obj/,$(addsuffix .o,$(basename $(HV_SRCS))))

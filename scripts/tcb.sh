@@ -38,10 +38,10 @@ count() {
 
 src() { find "$@" -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) 2>/dev/null | sort; }
 
-row() { printf '%-44s %6s %8s\n' "$1" "$2" "$3"; }
+row() { printf '%-58s %6s %8s\n' "$1" "$2" "$3"; }
 
 row "component" "files" "code"
-row "--------------------------------------------" "-----" "--------"
+row "----------------------------------------------------------" "-----" "--------"
 total_files=0 total_code=0
 add() {
 	local name=$1 files code
@@ -51,8 +51,10 @@ add() {
 	total_files=$((total_files + files))
 	total_code=$((total_code + code))
 }
-add "hypervisor: VMX layer (arch/x86)" hypervisor/arch
-add "hypervisor: core (exits, EPT, walk, log)" hypervisor/core hypervisor/lib
+add "hypervisor: CPU and VMX instructions (arch/x86)" hypervisor/arch
+add "hypervisor: VMX root (vmx: exits, setup, SMP, hypercalls)" hypervisor/vmx
+add "hypervisor: portable memory (mm: EPT, walk, MTRR)" hypervisor/mm
+add "hypervisor: portable helpers (lib)" hypervisor/lib
 add "hypervisor: patch engine" hypervisor/patch
 add "shared ABI (include/hvpatch)" include
 row "hypervisor total (TCB without crypto)" "$total_files" "$total_code"

@@ -5,8 +5,8 @@
  */
 #include "patch/internal.h"
 
-#include "core/ept.h"
-#include "core/guest_walk.h"
+#include "mm/ept.h"
+#include "mm/guest_walk.h"
 #include "lib/bytes.h"
 
 static const char *const region_names[HVP_REGION_COUNT] = {

@@ -6,13 +6,13 @@ UNIT_CFLAGS := $(HOST_CFLAGS) -Itests/unit -fsanitize=address,undefined \
 SIM_SRCS := tests/unit/sim/sim_memory.c
 PATCH_SRCS := $(wildcard hypervisor/patch/*.c)
 
-$(BUILD)/tests/test_ept: tests/unit/test_ept.c $(CORE_SRCS) $(SIM_SRCS) \
-		$(wildcard hypervisor/core/*.h tests/unit/sim/*.h)
+$(BUILD)/tests/test_ept: tests/unit/test_ept.c $(MM_SRCS) $(SIM_SRCS) \
+		$(wildcard hypervisor/mm/*.h tests/unit/sim/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lcmocka
 
-$(BUILD)/tests/test_guest_walk: tests/unit/test_guest_walk.c $(CORE_SRCS) \
-		$(SIM_SRCS) $(wildcard hypervisor/core/*.h tests/unit/sim/*.h)
+$(BUILD)/tests/test_guest_walk: tests/unit/test_guest_walk.c $(MM_SRCS) \
+		$(SIM_SRCS) $(wildcard hypervisor/mm/*.h tests/unit/sim/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lcmocka
 
@@ -23,7 +23,7 @@ test-guest-walk: $(BUILD)/tests/test_guest_walk
 	$<
 TEST_TARGETS += test-ept test-guest-walk
 
-ENGINE_TEST_SRCS := tests/unit/engine_fixture.c $(SIM_SRCS) $(CORE_SRCS) \
+ENGINE_TEST_SRCS := tests/unit/engine_fixture.c $(SIM_SRCS) $(MM_SRCS) \
 	$(PATCH_SRCS) $(TOOL_LIB_SRCS)
 ENGINE_TEST_LDLIBS := $(HOST_CRYPTO_LIB) -lmbedtls -lmbedx509 -lmbedcrypto \
 	-lcmocka
@@ -46,7 +46,7 @@ test-jump-label: $(BUILD)/tests/test_jump_label
 TEST_TARGETS += test-engine test-jump-label
 
 # The hypervisor's and the loader's portable parts.
-HV_CORE_TEST_SRCS := hypervisor/core/mtrr.c hypervisor/core/mmio_decode.c \
+HV_CORE_TEST_SRCS := hypervisor/mm/mtrr.c hypervisor/mm/mmio_decode.c \
 	hypervisor/arch/x86/vmx_caps.c hypervisor/lib/format.c \
 	hypervisor/lib/byte_ring.c
 LOADER_TEST_SRCS := efi-loader/config.c efi-loader/pem.c efi-loader/elf_image.c

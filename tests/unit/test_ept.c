@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "core/ept_identity.h"
+#include "mm/ept_identity.h"
 #include "sim/sim_memory.h"
 
 #define MiB (1ull << 20)

@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "arch/x86/vmx_caps.h"
-#include "core/mmio_decode.h"
-#include "core/mtrr.h"
+#include "mm/mmio_decode.h"
+#include "mm/mtrr.h"
 #include "lib/byte_ring.h"
 #include "lib/format.h"
 

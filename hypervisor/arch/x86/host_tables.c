@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "arch/x86/host_tables.h"
 
-#include "core/log.h"
-#include "core/pool.h"
+#include "vmx/log.h"
+#include "vmx/pool.h"
 
 #define PTE_PRESENT (1ull << 0)
 #define PTE_WRITE (1ull << 1)

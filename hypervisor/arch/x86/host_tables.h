@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/vcpu.h"
+#include "vmx/vcpu.h"
 
 #define HOST_CS 0x08
 #define HOST_DS 0x10

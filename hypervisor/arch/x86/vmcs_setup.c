@@ -11,8 +11,8 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/regs.h"
 #include "arch/x86/vmx.h"
-#include "core/hv.h"
-#include "core/log.h"
+#include "vmx/hv.h"
+#include "vmx/log.h"
 
 #define CPUID_1_ECX_XSAVE (1u << 26)
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "core/vcpu.h"
+#include "vmx/vcpu.h"
 
 /*
  * Fills the current VMCS so that the guest continues exactly where the

@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/ept.h"
-#include "core/guest_walk.h"
+#include "mm/ept.h"
+#include "mm/guest_walk.h"
 
 #define SIM_HV_BASE 0x100000000ull /* hypervisor memory: above 4 GiB */
 

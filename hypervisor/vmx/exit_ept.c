@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * EPT violations: a guest access the EPT does not allow (SDM Vol. 3C,
+ * 29.3.3.2, and table 28-7 for the qualification).  Three kinds arise:
+ *  - writes to the local APIC's page, write-protected so that INIT and
+ *    SIPI are delivered in software (vmx/apic.c): emulated;
+ *  - after lock, writes to protected text, rodata or the patch arena:
+ *    counted and audited as blocked writes, except a kernel write to text
+ *    that is a step of switching a static key, which the hypervisor
+ *    performs itself (vmx/static_key.c);
+ *  - any access to the hypervisor's memory, which is never mapped.
+ * The last two are logged with the GPA, the guest RIP and CR3 and answered
+ * with #GP: the access does not happen, the offending kernel thread oopses
+ * as it would under HVCI, and the hypervisor and the other vCPUs carry on.
+ *
+ * EPT misconfigurations are hypervisor bugs (29.3.3.1): logged, then the
+ * CPU stops rather than running on a broken map.
+ */
+#include "arch/x86/vmx.h"
+#include "vmx/apic.h"
+#include "vmx/exit.h"
+#include "vmx/hv.h"
+#include "vmx/log.h"
+#include "vmx/patch_host.h"
+#include "vmx/static_key.h"
+
+enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
+{
+	uint64_t q = vmread(EXIT_QUALIFICATION);
+	uint64_t gpa = vmread(GUEST_PHYSICAL_ADDRESS);
+
+	enum hvp_region_kind kind;
+
+	if ((q & 2) && hvp_apic_is_mmio(gpa))
+		return hvp_apic_mmio_write(v, r, gpa);
+	if ((q & 2) && hvp_engine_protects(&hv_engine, gpa, &kind)) {
+		if (kind == HVP_REGION_TEXT) {
+			enum hvp_static_key_result k = hvp_static_key_write(v, r, gpa);
+
+			if (k != HVP_STATIC_KEY_NOT_A_SWITCH)
+				return EXIT_RESUME;
+		}
+		hvp_engine_blocked_write(&hv_engine, gpa, kind);
+		hvp_warn("cpu %u: blocked write to protected %s: gpa 0x%llx, guest rip 0x%llx, cr3 0x%llx, cpl %u\n",
+			 v->index, hvp_engine_region_name(kind), (unsigned long long)gpa,
+			 (unsigned long long)vmread(GUEST_RIP),
+			 (unsigned long long)vmread(GUEST_CR3),
+			 hvp_guest_cpl());
+		vmwrite(ENTRY_INTERRUPTION_INFO, 0);
+		return hvp_inject_gp();
+	}
+	struct hvp_ept_mapping m = { 0 };
+
+	hvp_ept_lookup(&hv.ept, gpa, &m);
+	hvp_warn("cpu %u: EPT violation: %s%s%s at gpa 0x%llx (%s, rights %u), guest rip 0x%llx, cr3 0x%llx, refused\n",
+		 v->index, q & 1 ? "read" : "", q & 2 ? "write" : "",
+		 q & 4 ? "fetch" : "", (unsigned long long)gpa,
+		 m.present ? "mapped" : "not mapped", m.perms,
+		 (unsigned long long)vmread(GUEST_RIP),
+		 (unsigned long long)vmread(GUEST_CR3));
+	/* The event being delivered, if any, is lost with the access. */
+	vmwrite(ENTRY_INTERRUPTION_INFO, 0);
+	return hvp_inject_gp();
+}
+
+enum exit_action hvp_exit_ept_misconfig(struct vcpu *v, struct guest_regs *r)
+{
+	hvp_error("cpu %u: EPT misconfiguration at gpa 0x%llx\n", v->index,
+		  (unsigned long long)vmread(GUEST_PHYSICAL_ADDRESS));
+	hvp_fatal_guest_state(v, "EPT misconfiguration");
+}

@@ -62,5 +62,7 @@ struct hvp_entry_points {
 
 /* The image's ELF entry point. */
 typedef const struct hvp_entry_points *(*hvp_setup_fn)(struct hvp_boot_info *info);
+/* The image's ELF entry point (the linker's -e), of type hvp_setup_fn. */
+const struct hvp_entry_points *hvp_setup(struct hvp_boot_info *info);
 
 #endif /* HVPATCH_BOOT_H */

@@ -21,6 +21,7 @@ HV_OBJS := $(addprefix $(HV_DIR)/obj/,$(addsuffix .o,$(basename $(HV_SRCS))))
 # so VMX root never touches the guest's extended state.
 HV_CFLAGS := $(filter-out -fpic -fvisibility=hidden,$(FREESTANDING_CFLAGS)) \
 	-fpie -fno-plt -mcmodel=small -g -Wextra -Werror=implicit-function-declaration \
+	-Werror=missing-prototypes \
 	-I$(TOP)/include -I$(TOP)/hypervisor -I$(TOP)/crypto
 
 $(HV_DIR)/obj/%.o: %.c

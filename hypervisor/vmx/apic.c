@@ -140,8 +140,7 @@ enum exit_action hvp_apic_mmio_write(struct vcpu *v, struct guest_regs *r,
 			  (unsigned long long)vmread(GUEST_RIP));
 		return hvp_inject_gp();
 	}
-	value = w.immediate ? w.imm :
-		w.reg == 4 ? (uint32_t)vmread(GUEST_RSP) : (uint32_t)((uint64_t *)r)[w.reg];
+	value = w.immediate ? w.imm : (uint32_t)hvp_guest_gpr(r, w.reg);
 	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + w.length);
 	if (offset == APIC_ICR_LOW &&
 	    send_ipi(v, value, *apic_register(APIC_ICR_HIGH) >> 24))

@@ -17,11 +17,23 @@ enum exit_action {
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v, struct guest_regs *r);
 
+/* The exit table (exit_table.c): a handler and a name per basic exit
+ * reason that the controls hvpatch sets can produce; the others are
+ * { NULL, NULL }. */
+struct exit_entry {
+	exit_handler handler;
+	const char *name;
+};
+extern const struct exit_entry hvp_exit_table[EXIT_REASON_COUNT];
+
+/* --- Helpers for the handlers (exit_helpers.c) --------------------- */
+
 /* The guest's privilege level: CPL is SS.DPL (SDM Vol. 3A, 5.5). */
-static inline unsigned int hvp_guest_cpl(void)
-{
-	return SEG_AR_DPL(vmread(GUEST_SEG_AR(SEG_SS)));
-}
+unsigned int hvp_guest_cpl(void);
+
+/* General register n in the encoding of exit qualifications and
+ * instructions (arch/x86/entry.h); RSP comes from the VMCS. */
+uint64_t hvp_guest_gpr(const struct guest_regs *r, unsigned int n);
 
 /* Queues an exception for the next VM entry (SDM Vol. 3C, 27.6, event
  * injection). */
@@ -38,13 +50,16 @@ static inline enum exit_action hvp_inject_gp(void)
 	return EXIT_RESUME;
 }
 
+/* Counts one exit of this basic reason on v. */
+void hvp_count_exit(struct vcpu *v, uint32_t basic_reason);
+void hvp_print_exit_counters(void);
+
 /* Logs the reason, the guest state that matters and the exit counters,
  * then stops this CPU: nothing is left to resume. */
 __attribute__((noreturn)) void hvp_fatal_guest_state(struct vcpu *v,
 						     const char *why);
-void hvp_print_exit_counters(void);
 
-/* The handlers, one per emulated event. */
+/* --- The handlers, one per emulated event ------------------------- */
 enum exit_action hvp_exit_cpuid(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_rdmsr(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_wrmsr(struct vcpu *v, struct guest_regs *r);

@@ -25,13 +25,6 @@
 
 #define CR0_RESERVED 0xffffffff1ffaffc0ull
 
-static uint64_t *gpr(struct guest_regs *r, unsigned int n)
-{
-	/* Encoding order of the qualification's register field (table
-	 * 28-3) is the order of struct guest_regs. */
-	return &((uint64_t *)r)[n];
-}
-
 /* A pinned bit the guest had set and now clears: refused. */
 static bool clears_pinned(struct vcpu *v, unsigned int cr, uint64_t old,
 			  uint64_t value, uint64_t pinned)
@@ -65,7 +58,7 @@ void hvp_cr_pinning_apply(struct vcpu *v)
 	v->cr_pinned = true;
 }
 
-static enum exit_action write_cr0(struct vcpu *v, uint64_t value)
+static enum exit_action emulate_mov_to_cr0(struct vcpu *v, uint64_t value)
 {
 	uint64_t efer = vmread(GUEST_IA32_EFER);
 	uint64_t entry = vmread(ENTRY_CONTROLS);
@@ -94,7 +87,7 @@ static enum exit_action write_cr0(struct vcpu *v, uint64_t value)
 	return EXIT_SKIP_INSTRUCTION;
 }
 
-static enum exit_action write_cr4(struct vcpu *v, uint64_t value)
+static enum exit_action emulate_mov_to_cr4(struct vcpu *v, uint64_t value)
 {
 	hvp_debug("cpu %u: mov cr4, 0x%llx\n", v->index, (unsigned long long)value);
 	/* Bits the CPU cannot set at all, VMXE aside, are reserved. */
@@ -110,13 +103,13 @@ static enum exit_action write_cr4(struct vcpu *v, uint64_t value)
 enum exit_action hvp_exit_cr_access(struct vcpu *v, struct guest_regs *r)
 {
 	uint64_t q = vmread(EXIT_QUALIFICATION);
-	unsigned int cr = q & 0xf, type = (q >> 4) & 3, reg = (q >> 8) & 0xf;
-	uint64_t value = reg == 4 ? vmread(GUEST_RSP) : *gpr(r, reg);
+	unsigned int cr = CR_QUAL_NUMBER(q);
+	uint64_t value = hvp_guest_gpr(r, CR_QUAL_GPR(q));
 
-	if (type == 0 && cr == 0)
-		return write_cr0(v, value);
-	if (type == 0 && cr == 4)
-		return write_cr4(v, value);
+	if (CR_QUAL_ACCESS_TYPE(q) == CR_ACCESS_MOV_TO_CR && cr == 0)
+		return emulate_mov_to_cr0(v, value);
+	if (CR_QUAL_ACCESS_TYPE(q) == CR_ACCESS_MOV_TO_CR && cr == 4)
+		return emulate_mov_to_cr4(v, value);
 	hvp_error("cpu %u: unexpected CR access, qualification 0x%llx\n", v->index,
 		  (unsigned long long)q);
 	hvp_fatal_guest_state(v, "unexpected control-register exit");

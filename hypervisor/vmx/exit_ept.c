@@ -31,9 +31,9 @@ enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
 
 	enum hvp_region_kind kind;
 
-	if ((q & 2) && hvp_apic_is_mmio(gpa))
+	if ((q & EPT_QUAL_WRITE) && hvp_apic_is_mmio(gpa))
 		return hvp_apic_mmio_write(v, r, gpa);
-	if ((q & 2) && hvp_engine_protects(&hv_engine, gpa, &kind)) {
+	if ((q & EPT_QUAL_WRITE) && hvp_engine_protects(&hv_engine, gpa, &kind)) {
 		if (kind == HVP_REGION_TEXT) {
 			enum hvp_static_key_result k = hvp_static_key_write(v, r, gpa);
 
@@ -53,8 +53,8 @@ enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
 
 	hvp_ept_lookup(&hv.ept, gpa, &m);
 	hvp_warn("cpu %u: EPT violation: %s%s%s at gpa 0x%llx (%s, rights %u), guest rip 0x%llx, cr3 0x%llx, refused\n",
-		 v->index, q & 1 ? "read" : "", q & 2 ? "write" : "",
-		 q & 4 ? "fetch" : "", (unsigned long long)gpa,
+		 v->index, q & EPT_QUAL_READ ? "read" : "",
+		 q & EPT_QUAL_WRITE ? "write" : "", q & EPT_QUAL_FETCH ? "fetch" : "", (unsigned long long)gpa,
 		 m.present ? "mapped" : "not mapped", m.perms,
 		 (unsigned long long)vmread(GUEST_RIP),
 		 (unsigned long long)vmread(GUEST_CR3));

@@ -67,7 +67,7 @@ enum exit_action hvp_exit_init(struct vcpu *v, struct guest_regs *r)
 
 enum exit_action hvp_exit_sipi(struct vcpu *v, struct guest_regs *r)
 {
-	uint8_t vector = (uint8_t)vmread(EXIT_QUALIFICATION);
+	uint8_t vector = SIPI_QUAL_VECTOR(vmread(EXIT_QUALIFICATION));
 
 	hvp_vcpu_reset(v, r, (uint32_t)vector << 12);
 	vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);

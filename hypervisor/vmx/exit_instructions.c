@@ -31,8 +31,7 @@ enum exit_action hvp_exit_xsetbv(struct vcpu *v, struct guest_regs *r)
 	    ((value & XCR0_AVX512) &&
 	     ((value & XCR0_AVX512) != XCR0_AVX512 || !(value & XCR0_AVX))))
 		return hvp_inject_gp();
-	__asm__ volatile("xsetbv" : : "a"((uint32_t)value), "d"((uint32_t)(value >> 32)),
-			 "c"(0));
+	xsetbv_xcr0(value);
 	return EXIT_SKIP_INSTRUCTION;
 }
 
@@ -42,7 +41,7 @@ enum exit_action hvp_exit_xsetbv(struct vcpu *v, struct guest_regs *r)
  */
 enum exit_action hvp_exit_invd(struct vcpu *v, struct guest_regs *r)
 {
-	__asm__ volatile("wbinvd" ::: "memory");
+	wbinvd();
 	return EXIT_SKIP_INSTRUCTION;
 }
 

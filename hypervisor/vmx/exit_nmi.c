@@ -53,7 +53,8 @@ void hvp_deliver_pending_nmi(struct vcpu *v)
 		return;
 	/* One event per entry: a re-injected one goes first. */
 	if ((vmread(ENTRY_INTERRUPTION_INFO) & INTR_INFO_VALID) ||
-	    (blocking & (INTERRUPTIBILITY_BLOCKING_BY_NMI | 3))) {
+	    (blocking & (INTERRUPTIBILITY_BLOCKING_BY_NMI |
+			     INTERRUPTIBILITY_BLOCKING_BY_INSTRUCTION))) {
 		vmwrite(PROC_BASED_CONTROLS,
 			vmread(PROC_BASED_CONTROLS) | PROC_NMI_WINDOW_EXITING);
 		return;

@@ -27,8 +27,8 @@ enum exit_action hvp_exit_triple_fault(struct vcpu *v, struct guest_regs *r)
 enum exit_action hvp_exit_io(struct vcpu *v, struct guest_regs *r)
 {
 	uint64_t q = vmread(EXIT_QUALIFICATION);
-	unsigned int size = (unsigned int)(q & 7) + 1, port = (unsigned int)(q >> 16);
-	bool in = q & (1u << 3), string = q & (1u << 4);
+	unsigned int size = IO_QUAL_SIZE(q), port = IO_QUAL_PORT(q);
+	bool in = q & IO_QUAL_IN, string = q & IO_QUAL_STRING;
 
 	/* Only the PM1a control port is intercepted (table 28-5). */
 	if (string) {

@@ -97,7 +97,7 @@ static int prepare_cpu(uint32_t index)
 	if (!vmclear((uint64_t)v->vmcs) || !vmptrld((uint64_t)v->vmcs) ||
 	    !hvp_vmcs_setup(v)) {
 		hvp_error("cpu %u: VMCS set-up failed\n", index);
-		__asm__ volatile("vmxoff" ::: "cc");
+		vmxoff();
 		write_cr4(read_cr4() & ~CR4_VMXE);
 		return HVP_BOOT_VMCS_FAILED;
 	}
@@ -110,7 +110,7 @@ static void launch_failed(uint32_t index)
 {
 	hvp_error("cpu %u: VMLAUNCH failed, VM-instruction error %llu\n", index,
 		  (unsigned long long)vmread(VM_INSTRUCTION_ERROR));
-	__asm__ volatile("vmxoff" ::: "cc");
+	vmxoff();
 	write_cr4(read_cr4() & ~CR4_VMXE);
 }
 

@@ -6,13 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86/cpu.h"
+#include "arch/x86/entry.h"
 #include "arch/x86/vmcs.h"
-
-/* General registers saved by the exit stub, lowest address first. */
-struct guest_regs {
-	uint64_t rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-};
 
 struct host_tss {
 	uint32_t reserved0;
@@ -55,10 +51,7 @@ struct vcpu {
 /* The vCPU running on this CPU, in VMX root. */
 static inline struct vcpu *this_vcpu(void)
 {
-	struct vcpu *v;
-
-	__asm__ volatile("mov %%gs:0, %0" : "=r"(v));
-	return v;
+	return (struct vcpu *)read_gs_qword(offsetof(struct vcpu, self));
 }
 
 #endif /* HVPATCH_VMX_VCPU_H */

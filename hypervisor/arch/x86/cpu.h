@@ -181,6 +181,27 @@ static inline void cpu_unblock_nmis(void)
 			 : "memory");
 }
 
+/* XCR0 only: the caller has checked the value (SDM Vol. 2C, XSETBV). */
+static inline void xsetbv_xcr0(uint64_t value)
+{
+	__asm__ volatile("xsetbv" : : "a"((uint32_t)value), "d"((uint32_t)(value >> 32)),
+			 "c"(0));
+}
+
+static inline void wbinvd(void)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
+}
+
+/* The quadword at %gs:offset: the per-CPU area of VMX root. */
+static inline uint64_t read_gs_qword(uint64_t offset)
+{
+	uint64_t value;
+
+	__asm__ volatile("mov %%gs:(%1), %0" : "=r"(value) : "r"(offset));
+	return value;
+}
+
 static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 {
 	for (;;)

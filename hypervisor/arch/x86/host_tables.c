@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "arch/x86/host_tables.h"
+#include "arch/x86/entry.h"
 
 #include "vmx/log.h"
 #include "vmx/pool.h"
@@ -42,7 +43,6 @@ struct idt_gate {
 } __attribute__((packed));
 
 /* Entry stubs, 16 bytes apart, from idt.S. */
-extern const uint8_t hvp_exception_stubs[];
 static struct idt_gate *idt;
 
 bool hvp_host_idt_init(void)
@@ -51,7 +51,7 @@ bool hvp_host_idt_init(void)
 	if (!idt)
 		return false;
 	for (unsigned int v = 0; v < 32; v++) {
-		uint64_t handler = (uint64_t)(hvp_exception_stubs + 16 * v);
+		uint64_t handler = (uint64_t)(hvp_exception_stubs + HVP_EXCEPTION_STUB_SIZE * v);
 
 		idt[v] = (struct idt_gate){
 			.offset_low = (uint16_t)handler,

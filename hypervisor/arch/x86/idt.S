@@ -6,6 +6,13 @@
  * exiting on, guest NMIs become VM exits instead), and is handed back to
  * the guest at the next VM entry (hvp_host_nmi()).
  */
+#include "arch/x86/entry.h"
+
+/* Each stub takes one 16-byte slot, which host_tables.c indexes. */
+.if HVP_EXCEPTION_STUB_SIZE != 16
+.error "HVP_EXCEPTION_STUB_SIZE must match the .p2align 4 below"
+.endif
+
 	.text
 	.globl hvp_exception_stubs
 	.p2align 4

@@ -123,8 +123,41 @@ enum vmcs_field {
 #define VECTOR_UD 6
 #define VECTOR_GP 13
 #define VECTOR_NMI 2
-/* Interruptibility state (25.4.2). */
+/* Bit 12 of the exit-interruption and IDT-vectoring information: "NMI
+ * unblocking due to IRET" on exit, undefined in IDT vectoring and
+ * reserved on entry, so it is cleared before an event is re-injected
+ * (28.2.2, 28.2.4). */
+#define INTR_INFO_NMI_UNBLOCKING (1u << 12)
+/* Interruptibility state (25.4.2, table 25-3). */
+#define INTERRUPTIBILITY_BLOCKING_BY_STI (1u << 0)
+#define INTERRUPTIBILITY_BLOCKING_BY_MOV_SS (1u << 1)
 #define INTERRUPTIBILITY_BLOCKING_BY_NMI (1u << 3)
+/* The blocking an emulated instruction ends, as executing it would. */
+#define INTERRUPTIBILITY_BLOCKING_BY_INSTRUCTION \
+	(INTERRUPTIBILITY_BLOCKING_BY_STI | INTERRUPTIBILITY_BLOCKING_BY_MOV_SS)
+
+/* Exit qualification for control-register accesses (28.2.1, table 28-3). */
+#define CR_QUAL_NUMBER(q) ((unsigned int)(q) & 0xf)
+#define CR_QUAL_ACCESS_TYPE(q) (((unsigned int)(q) >> 4) & 3)
+#define CR_QUAL_GPR(q) (((unsigned int)(q) >> 8) & 0xf)
+#define CR_ACCESS_MOV_TO_CR 0
+#define CR_ACCESS_MOV_FROM_CR 1
+#define CR_ACCESS_CLTS 2
+#define CR_ACCESS_LMSW 3
+
+/* Exit qualification for I/O instructions (28.2.1, table 28-5). */
+#define IO_QUAL_SIZE(q) (((unsigned int)(q) & 7) + 1)
+#define IO_QUAL_IN (1u << 3)
+#define IO_QUAL_STRING (1u << 4)
+#define IO_QUAL_PORT(q) ((unsigned int)((q) >> 16) & 0xffff)
+
+/* Exit qualification for SIPI: the vector (28.2.1). */
+#define SIPI_QUAL_VECTOR(q) ((uint8_t)(q))
+
+/* Exit qualification for EPT violations (28.2.1, table 28-7). */
+#define EPT_QUAL_READ (1u << 0)
+#define EPT_QUAL_WRITE (1u << 1)
+#define EPT_QUAL_FETCH (1u << 2)
 
 /* Basic exit reasons (appendix C). */
 enum exit_reason {
@@ -163,6 +196,9 @@ enum exit_reason {
 	EXIT_VMFUNC = 59,
 	EXIT_REASON_COUNT = 80,
 };
+/* The exit-reason field: the basic reason in bits 15:0, bit 31 set when
+ * VM entry failed (25.9.1, table 25-18). */
+#define EXIT_REASON_BASIC(reason) ((reason) & 0xffffu)
 #define EXIT_REASON_ENTRY_FAILURE (1u << 31)
 
 #endif /* HVPATCH_X86_VMCS_H */

@@ -7,6 +7,7 @@
 #include "arch/x86/vmcs_setup.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/entry.h"
 #include "arch/x86/host_tables.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/regs.h"
@@ -18,7 +19,6 @@
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)
 #define SEG_AR_UNUSABLE (1u << 16)
 
-extern void hvp_vmexit_entry(void);
 
 /*
  * A control value: the bits we want, plus those the CPU forces to 1,

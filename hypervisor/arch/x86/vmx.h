@@ -50,6 +50,12 @@ static inline uint64_t vmread(uint64_t field)
 	return value;
 }
 
+/* Leaves VMX operation; the caller then clears CR4.VMXE. */
+static inline void vmxoff(void)
+{
+	__asm__ volatile("vmxoff" ::: "cc", "memory");
+}
+
 struct invept_descriptor {
 	uint64_t eptp, reserved;
 };

@@ -92,8 +92,9 @@ static const char *stext_of(long s)
 
 /* One hypercall, logged: every call at info level, every refusal at
  * warning level.  Returns the status (>= 0) or -EOPNOTSUPP. */
-static long hvp_call(const char *what, u64 nr, u64 a1, u64 a2, u64 *result)
+static long hvp_call(u64 nr, u64 a1, u64 a2, u64 *result)
 {
+	const char *what = hvp_hypercall_name(nr) ?: "unknown call";
 	u64 rbx = 0;
 	long s = hvp_hc_call(nr, a1, a2, &rbx);
 
@@ -185,7 +186,7 @@ static void register_jump_table(void)
 	/* The hypervisor checks the range (inside rodata, whole entries)
 	 * and names what it refuses. */
 	if (!start_jump_table || !stop_jump_table ||
-	    hvp_call("register jump table", HVP_HC_REGISTER_JUMP_TABLE, start_jump_table,
+	    hvp_call(HVP_HC_REGISTER_JUMP_TABLE, start_jump_table,
 		     stop_jump_table - start_jump_table, NULL) != HVP_OK)
 		pr_warn("no jump table registered: static keys cannot be switched after lock\n");
 }
@@ -215,15 +216,15 @@ static int register_and_lock(void)
 		note);
 
 	registered_any = true;
-	s = hvp_call("register text", HVP_HC_REGISTER_TEXT, stext, text_size, NULL);
+	s = hvp_call(HVP_HC_REGISTER_TEXT, stext, text_size, NULL);
 	if (s == HVP_OK)
-		s = hvp_call("register rodata", HVP_HC_REGISTER_RODATA, start_rodata, ro_size, NULL);
+		s = hvp_call(HVP_HC_REGISTER_RODATA, start_rodata, ro_size, NULL);
 	if (s == HVP_OK)
 		register_jump_table();
 	if (s == HVP_OK)
-		s = hvp_call("register arena", HVP_HC_REGISTER_ARENA, arena, arena_size, NULL);
+		s = hvp_call(HVP_HC_REGISTER_ARENA, arena, arena_size, NULL);
 	if (s == HVP_OK)
-		s = hvp_call("lock", HVP_HC_LOCK, (unsigned long)note, 0, NULL);
+		s = hvp_call(HVP_HC_LOCK, (unsigned long)note, 0, NULL);
 	if (s != HVP_OK) {
 		pr_err("NOT locked: kernel text is NOT protected\n");
 		return s < 0 ? s : -EIO;
@@ -276,7 +277,7 @@ static long ioc_apply(struct hvpatch_ioc_apply __user *uarg)
 	}
 	pr_info("apply: %u bytes in %u pages, page list at %llx\n", a.len, n,
 		(u64)page_to_phys(desc_page));
-	s = hvp_call("apply", HVP_HC_APPLY, page_to_phys(desc_page), 0, &id);
+	s = hvp_call(HVP_HC_APPLY, page_to_phys(desc_page), 0, &id);
 	if (s < 0) {
 		ret = -ENODEV;
 		goto out;
@@ -303,7 +304,7 @@ static long ioc_revert(struct hvpatch_ioc_revert __user *uarg)
 	if (copy_from_user(&r, uarg, sizeof(r)))
 		return -EFAULT;
 	pr_info("revert: patch id %u\n", r.patch_id);
-	s = hvp_call("revert", HVP_HC_REVERT, r.patch_id, 0, NULL);
+	s = hvp_call(HVP_HC_REVERT, r.patch_id, 0, NULL);
 	if (s < 0)
 		return -ENODEV;
 	r.status = s;
@@ -312,7 +313,7 @@ static long ioc_revert(struct hvpatch_ioc_revert __user *uarg)
 
 /* STATUS, LIST, AUDIT, COUNTERS, HVLOG: a fresh zeroed page as the out
  * page. */
-static long ioc_page(const char *what, u64 nr, struct hvpatch_ioc_page __user *uarg)
+static long ioc_page(u64 nr, struct hvpatch_ioc_page __user *uarg)
 {
 	struct page *out;
 	u64 arg, result = 0;
@@ -323,12 +324,12 @@ static long ioc_page(const char *what, u64 nr, struct hvpatch_ioc_page __user *u
 		return -EFAULT;
 	if (reserved)
 		return -EINVAL;
-	if (nr != HVP_HC_AUDIT_READ && nr != HVP_HC_LOG_READ)
+	if (!(hvp_hypercall_flags(nr) & HVP_HC_F_RCX))
 		arg = 0;
 	out = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!out)
 		return -ENOMEM;
-	s = hvp_call(what, nr, page_to_phys(out), arg, &result);
+	s = hvp_call(nr, page_to_phys(out), arg, &result);
 	if (s < 0) {
 		ret = -ENODEV;
 	} else if (put_user(result, &uarg->result) || put_user((u32)s, &uarg->status) ||
@@ -364,19 +365,19 @@ static long hvp_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		ret = ioc_revert(u);
 		break;
 	case HVPATCH_IOC_STATUS:
-		ret = ioc_page("status", HVP_HC_STATUS, u);
+		ret = ioc_page(HVP_HC_STATUS, u);
 		break;
 	case HVPATCH_IOC_LIST:
-		ret = ioc_page("list", HVP_HC_LIST, u);
+		ret = ioc_page(HVP_HC_LIST, u);
 		break;
 	case HVPATCH_IOC_AUDIT:
-		ret = ioc_page("audit read", HVP_HC_AUDIT_READ, u);
+		ret = ioc_page(HVP_HC_AUDIT_READ, u);
 		break;
 	case HVPATCH_IOC_COUNTERS:
-		ret = ioc_page("counters", HVP_HC_COUNTERS, u);
+		ret = ioc_page(HVP_HC_COUNTERS, u);
 		break;
 	case HVPATCH_IOC_HVLOG:
-		ret = ioc_page("log read", HVP_HC_LOG_READ, u);
+		ret = ioc_page(HVP_HC_LOG_READ, u);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -409,7 +410,7 @@ static int __init hvp_init(void)
 	if (!hvp_hc_detect(&abi)) {
 		state = HVP_AGENT_NO_HYPERVISOR;
 		pr_warn("no hvpatch hypervisor (CPUID leaf 0x40000000): this kernel runs UNPROTECTED\n");
-	} else if (hvp_call("version", HVP_HC_VERSION, 0, 0, &version) != HVP_OK) {
+	} else if (hvp_call(HVP_HC_VERSION, 0, 0, &version) != HVP_OK) {
 		state = HVP_AGENT_NO_HYPERCALLS;
 		pr_err("hvpatch hypervisor (ABI %u in CPUID) answers no hypercalls: this kernel runs UNPROTECTED\n",
 		       abi);

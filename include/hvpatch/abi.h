@@ -96,11 +96,6 @@ static inline const char *hvp_status_text(unsigned int status)
 	return status < HVP_STATUS_COUNT ? texts[status] : "unknown status code";
 }
 
-/*
- * Hypercalls (docs/hypercalls.md).  VMCALL with RAX = number, arguments in
- * RBX, RCX, RDX; the status comes back in RAX.  Buffers are passed as a
- * guest-physical page list, never as guest virtual pointers.
- */
 /* The hypervisor's CPUID leaves: 0x40000000 gives the vendor "hvpatch"
  * in EBX:ECX:EDX, 0x40000001 gives HVP_ABI_VERSION in EAX, and
  * 0x40000002 the physical range the hypervisor reserved (base in EBX:EAX,
@@ -118,20 +113,74 @@ static inline const char *hvp_status_text(unsigned int status)
  * a 4 KiB-aligned guest-physical address; a buffer it writes is one 4 KiB
  * guest page.  Both must be ordinary guest RAM, never protected memory,
  * the hypervisor's memory or MMIO.
+ *
+ * The one table of calls: X(NAME, name, number, flags, "log name").
+ * The hypervisor builds its dispatch table from it (a handler hc_<name>
+ * per call), the agent its log names and argument rules.
+ *   HVP_HC_F_OUT_PAGE  RBX is the 4 KiB guest page the answer is written to
+ *   HVP_HC_F_RCX       RCX carries an argument (else it is ignored)
  */
-#define HVP_HC_VERSION 0x01         /* -> RBX = HVP_ABI_VERSION */
-#define HVP_HC_STATUS 0x02          /* RBX = out page: struct hvp_status_info */
-#define HVP_HC_REGISTER_TEXT 0x10   /* RBX = gva, RCX = size (4 KiB aligned) */
-#define HVP_HC_REGISTER_RODATA 0x11 /* RBX = gva, RCX = size */
-#define HVP_HC_REGISTER_ARENA 0x12  /* RBX = gva, RCX = size */
-#define HVP_HC_LOCK 0x13            /* RBX = gva of the kernel's GNU build-id note */
-#define HVP_HC_REGISTER_JUMP_TABLE 0x14 /* RBX = gva of __jump_table, RCX = size */
-#define HVP_HC_APPLY 0x20           /* RBX = page list of the bundle -> RBX = patch id */
-#define HVP_HC_REVERT 0x21          /* RBX = patch id */
-#define HVP_HC_LIST 0x22            /* RBX = out page: struct hvp_patch_list -> RBX = count */
-#define HVP_HC_AUDIT_READ 0x30      /* RBX = out page, RCX = first serial -> RBX = count */
-#define HVP_HC_COUNTERS 0x31        /* RBX = out page: struct hvp_counters */
-#define HVP_HC_LOG_READ 0x32        /* RBX = out page, RCX = offset -> RBX = bytes */
+#define HVP_HC_F_OUT_PAGE 0x1u
+#define HVP_HC_F_RCX 0x2u
+#define HVP_HYPERCALLS(X)                                                      \
+	/* -> RBX = HVP_ABI_VERSION */                                         \
+	X(VERSION, version, 0x01, 0, "version")                                \
+	/* RBX = out page: struct hvp_status_info */                           \
+	X(STATUS, status, 0x02, HVP_HC_F_OUT_PAGE, "status")                   \
+	/* RBX = gva, RCX = size (4 KiB aligned) */                            \
+	X(REGISTER_TEXT, register_text, 0x10, HVP_HC_F_RCX, "register text")   \
+	X(REGISTER_RODATA, register_rodata, 0x11, HVP_HC_F_RCX,                \
+	  "register rodata")                                                   \
+	X(REGISTER_ARENA, register_arena, 0x12, HVP_HC_F_RCX, "register arena")\
+	/* RBX = gva of the kernel's GNU build-id note */                      \
+	X(LOCK, lock, 0x13, 0, "lock")                                         \
+	/* RBX = gva of __jump_table, RCX = size */                            \
+	X(REGISTER_JUMP_TABLE, register_jump_table, 0x14, HVP_HC_F_RCX,        \
+	  "register jump table")                                               \
+	/* RBX = page list of the bundle -> RBX = patch id */                  \
+	X(APPLY, apply, 0x20, 0, "apply")                                      \
+	/* RBX = patch id */                                                   \
+	X(REVERT, revert, 0x21, 0, "revert")                                   \
+	/* RBX = out page: struct hvp_patch_info[] -> RBX = count */           \
+	X(LIST, list, 0x22, HVP_HC_F_OUT_PAGE, "list")                         \
+	/* RBX = out page, RCX = first serial -> RBX = count */                \
+	X(AUDIT_READ, audit_read, 0x30, HVP_HC_F_OUT_PAGE | HVP_HC_F_RCX,      \
+	  "audit read")                                                        \
+	/* RBX = out page: struct hvp_counters */                              \
+	X(COUNTERS, counters, 0x31, HVP_HC_F_OUT_PAGE, "counters")             \
+	/* RBX = out page, RCX = offset -> RBX = bytes */                      \
+	X(LOG_READ, log_read, 0x32, HVP_HC_F_OUT_PAGE | HVP_HC_F_RCX,          \
+	  "log read")
+
+enum hvp_hypercall {
+#define HVP_HC_ENUM(NAME, name, nr, flags, text) HVP_HC_##NAME = nr,
+	HVP_HYPERCALLS(HVP_HC_ENUM)
+#undef HVP_HC_ENUM
+	HVP_HC_LIMIT /* above every number */
+};
+
+/* "register text", or NULL for a number that is no hypercall. */
+static inline const char *hvp_hypercall_name(hvp_u64 nr)
+{
+	switch (nr) {
+#define HVP_HC_NAME(NAME, name, nr, flags, text) case nr: return text;
+	HVP_HYPERCALLS(HVP_HC_NAME)
+#undef HVP_HC_NAME
+	default:
+		return 0;
+	}
+}
+
+static inline unsigned int hvp_hypercall_flags(hvp_u64 nr)
+{
+	switch (nr) {
+#define HVP_HC_FLAGS(NAME, name, nr, flags, text) case nr: return flags;
+	HVP_HYPERCALLS(HVP_HC_FLAGS)
+#undef HVP_HC_FLAGS
+	default:
+		return 0;
+	}
+}
 
 #define HVP_PAGE_SIZE 4096u
 
@@ -268,7 +317,7 @@ struct hvp_patch_info {
 	hvp_u32 site_count;
 	hvp_u64 sequence;
 	hvp_u64 arena_gva;
-	hvp_u8 key_id[32];
+	hvp_u8 key_id[HVP_KEY_ID_LEN];
 };
 #define HVP_PATCH_INFO_MAX 32u
 

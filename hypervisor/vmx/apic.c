@@ -42,7 +42,7 @@ bool hvp_apic_setup(void)
 
 void hvp_apic_register_cpu(struct vcpu *v)
 {
-	v->apic_id = cpuid(1, 0).ebx >> 24;
+	v->apic_id = CPUID_1_EBX_APIC_ID(cpuid(1, 0).ebx);
 }
 
 bool hvp_apic_is_mmio(uint64_t gpa)

@@ -17,9 +17,6 @@
 #include "vmx/hv.h"
 #include "hvpatch/abi.h"
 
-#define CPUID_1_ECX_VMX (1u << 5)
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define HV_LEAF_BASE HVP_CPUID_VENDOR_LEAF
 #define HV_LEAF_LAST HVP_CPUID_RESERVED_LEAF
 

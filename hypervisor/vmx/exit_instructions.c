@@ -22,7 +22,7 @@
 enum exit_action hvp_exit_xsetbv(struct vcpu *v, struct guest_regs *r)
 {
 	uint64_t value = (r->rdx << 32) | (uint32_t)r->rax;
-	struct cpuid_regs xsave = cpuid(0xd, 0);
+	struct cpuid_regs xsave = cpuid(CPUID_LEAF_XSAVE, 0);
 	uint64_t supported = ((uint64_t)xsave.edx << 32) | xsave.eax;
 
 	if ((uint32_t)r->rcx != 0 || !(value & XCR0_X87) || (value & ~supported) ||

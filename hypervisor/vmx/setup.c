@@ -16,8 +16,6 @@
 #include "vmx/patch_host.h"
 #include "vmx/pool.h"
 
-#define CPUID_1_ECX_VMX (1u << 5)
-
 struct hv hv;
 
 static void read_mtrrs(struct hvp_mtrr_state *m)
@@ -31,13 +29,15 @@ static void read_mtrrs(struct hvp_mtrr_state *m)
 		MSR_IA32_MTRR_FIX4K_C0000 + 5, MSR_IA32_MTRR_FIX4K_C0000 + 6,
 		MSR_IA32_MTRR_FIX4K_C0000 + 7,
 	};
-	unsigned int phys_bits = cpuid(0x80000008, 0).eax & 0xff;
+	unsigned int phys_bits =
+		CPUID_ADDRESS_SIZES_PHYS_BITS(cpuid(CPUID_LEAF_ADDRESS_SIZES, 0).eax);
 
+	/* SDM Vol. 3A, 13.11.2.1, IA32_MTRR_DEF_TYPE; 13.11.1, MTRRCAP. */
 	*m = (struct hvp_mtrr_state){
-		.enabled = def & (1u << 11),
-		.fixed_enabled = (def & (1u << 10)) && (cap & (1u << 8)),
-		.default_type = (uint8_t)def,
-		.variable_count = (uint32_t)(cap & 0xff),
+		.enabled = def & MTRR_DEF_TYPE_E,
+		.fixed_enabled = (def & MTRR_DEF_TYPE_FE) && (cap & MTRRCAP_FIX),
+		.default_type = MTRR_DEF_TYPE_TYPE(def),
+		.variable_count = MTRRCAP_VCNT(cap),
 		.phys_mask = (1ull << (phys_bits ? phys_bits : 36)) - 1,
 	};
 	if (m->variable_count > HVP_MTRR_MAX_VARIABLE)
@@ -75,7 +75,7 @@ static struct vcpu *new_vcpu(uint32_t index)
 static int prepare_cpu(uint32_t index)
 {
 	struct vcpu *v = index < hv.vcpu_count ? hv.vcpus[index] : NULL;
-	uint32_t revision = (uint32_t)hv.caps.basic & 0x7fffffff;
+	uint32_t revision = VMX_BASIC_REVISION(hv.caps.basic);
 	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 
 	if (!v)

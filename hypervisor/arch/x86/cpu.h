@@ -9,6 +9,15 @@ struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
 };
 
+/* CPUID bits hvpatch reads or hides (SDM Vol. 2A, CPUID). */
+#define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_OSXSAVE (1u << 27)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31) /* reserved for hypervisors */
+#define CPUID_1_EBX_APIC_ID(ebx) ((ebx) >> 24)
+#define CPUID_LEAF_XSAVE 0xd
+#define CPUID_LEAF_ADDRESS_SIZES 0x80000008u
+#define CPUID_ADDRESS_SIZES_PHYS_BITS(eax) ((eax) & 0xff)
+
 static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r;

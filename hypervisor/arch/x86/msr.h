@@ -3,6 +3,8 @@
 #ifndef HVPATCH_X86_MSR_H
 #define HVPATCH_X86_MSR_H
 
+#include <stdint.h>
+
 #define MSR_IA32_FEATURE_CONTROL 0x03a
 #define  FEATURE_CONTROL_LOCKED (1ull << 0)
 #define  FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
@@ -13,14 +15,21 @@
 #define MSR_IA32_DEBUGCTL 0x1d9
 #define MSR_IA32_PAT 0x277
 #define MSR_IA32_MTRRCAP 0x0fe
+#define  MTRRCAP_VCNT(cap) ((uint32_t)(cap) & 0xff) /* variable ranges */
+#define  MTRRCAP_FIX (1ull << 8)                    /* fixed ranges exist */
 #define MSR_IA32_MTRR_PHYSBASE0 0x200
 #define MSR_IA32_MTRR_FIX64K_00000 0x250
 #define MSR_IA32_MTRR_FIX16K_80000 0x258
 #define MSR_IA32_MTRR_FIX16K_A0000 0x259
 #define MSR_IA32_MTRR_FIX4K_C0000 0x268
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
+#define  MTRR_DEF_TYPE_TYPE(def) ((uint8_t)(def)) /* default memory type */
+#define  MTRR_DEF_TYPE_FE (1ull << 10)            /* fixed ranges enabled */
+#define  MTRR_DEF_TYPE_E (1ull << 11)             /* MTRRs enabled */
 
 #define MSR_IA32_VMX_BASIC 0x480
+/* The VMCS revision identifier, bits 30:0 (SDM Vol. 3C, A.1). */
+#define  VMX_BASIC_REVISION(basic) ((uint32_t)(basic) & 0x7fffffff)
 #define MSR_IA32_VMX_PINBASED_CTLS 0x481
 #define MSR_IA32_VMX_PROCBASED_CTLS 0x482
 #define MSR_IA32_VMX_EXIT_CTLS 0x483

@@ -1,7 +1,8 @@
 # hvpatch top-level build.
 #
-# One non-recursive make: every component adds its rules in its own
-# fragment (<dir>/build.mk or <dir>/<sub>/build.mk) and registers with these lists:
+# One non-recursive make: config.mk holds the flags several parts share,
+# then every component adds its rules in its own fragment, read in the
+# order FRAGMENTS lists, and registers with these lists:
 #   ALL_TARGETS    files `make all` builds
 #   TEST_TARGETS   phony targets `make test` runs, in order
 #   BENCH_TARGETS  phony targets `make bench` runs (tables, never timed tests)
@@ -15,25 +16,39 @@
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
 
-HOST_CC ?= gcc
-HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Wstrict-prototypes \
-	-Wno-unused-parameter -Werror=implicit-function-declaration \
-	-I$(TOP)/include -I$(TOP)/hypervisor -I$(TOP)/crypto
-HOST_LDFLAGS :=
-
-# Products that one fragment builds and another, included earlier, uses.
-HV_IMAGE := $(BUILD)/hypervisor/hvpatch.elf
+include config.mk
 
 ALL_TARGETS :=
 TEST_TARGETS :=
 BENCH_TARGETS :=
 DEMO_TARGETS :=
 
-# Components first, tests last: test rules use the components' variables;
-# tests/unit first among the tests, whose simulated guest the others reuse.
-FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk))
-include $(filter-out tests/%,$(FRAGMENTS)) tests/unit/build.mk \
-	$(filter-out tests/unit/%,$(filter tests/%,$(FRAGMENTS)))
+# A fragment may use what the ones before it define, never what comes
+# after.  What each provides to later ones:
+#   crypto                HOST_CRYPTO_LIB, FS_CRYPTO_OBJ
+#   hypervisor            HV_IMAGE, MM_SRCS (links FS_CRYPTO_OBJ)
+#   efi-loader            HVPATCH_EFI and efi_app (carries HV_IMAGE)
+#   tools/hvpatch         HVPATCH_TOOL, TOOL_LIB_SRCS
+#   guest-agent           GA_MODULE, GA_CTL, ga_kbuild
+#   qemu-scripts          the guest kernel, initramfs and ESP images
+#   qemu-scripts/demo     `make demo`
+#   tests/crypto          CRYPTO_TEST_DATA
+#   tests/unit            ENGINE_TEST_SRCS (the simulated guest)
+#   tests/fixtures        FIXTURES, FIXTURE_FILES
+#   tests/testbed         hvp-acpi.efi (with efi_app)
+#   tests/e2e             the boots, last because they are the slowest
+FRAGMENTS := crypto/build.mk hypervisor/build.mk efi-loader/build.mk \
+	tools/hvpatch/build.mk guest-agent/build.mk qemu-scripts/build.mk \
+	qemu-scripts/demo/build.mk tests/crypto/build.mk tests/unit/build.mk \
+	tests/agent/build.mk tests/fixtures/build.mk tests/tools/build.mk \
+	tests/fuzz/build.mk tests/bench/build.mk tests/testbed/build.mk \
+	tests/e2e/build.mk
+ifneq ($(sort $(FRAGMENTS)),$(sort $(wildcard */build.mk */*/build.mk)))
+$(error FRAGMENTS and the tree's build.mk files differ: \
+	$(filter-out $(FRAGMENTS),$(wildcard */build.mk */*/build.mk)) \
+	$(filter-out $(wildcard */build.mk */*/build.mk),$(FRAGMENTS)))
+endif
+include $(FRAGMENTS)
 
 .PHONY: all test test-suites demo bench tcb clean deps fuzz
 

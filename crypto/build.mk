@@ -25,13 +25,6 @@ FS_CRYPTO_DIR := $(BUILD)/freestanding/crypto
 FS_CRYPTO_OBJ := $(BUILD)/freestanding/hvp_crypto.o
 FS_CRYPTO_SOURCES_LIST := $(BUILD)/freestanding/mbedtls-sources.txt
 
-# No libc and no SSE/AVX: verification runs in VMX root on the guest's
-# FPU state, which the hypervisor neither saves nor touches.
-FREESTANDING_CFLAGS := -std=gnu11 -O2 -ffreestanding -fno-builtin -nostdinc \
-	-isystem $(shell $(HOST_CC) -print-file-name=include) \
-	-mgeneral-regs-only -mno-red-zone -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -fpic -fvisibility=hidden \
-	-Wall -Wno-unused-parameter
 FS_CRYPTO_CFLAGS := $(FREESTANDING_CFLAGS) -Icrypto/freestanding/include \
 	-Icrypto -Icrypto/config -I$(MBEDTLS_SRC)/include \
 	-DMBEDTLS_CONFIG_FILE='"hvp_mbedtls_config.h"'
@@ -63,27 +56,3 @@ $(FS_CRYPTO_OBJ): $(FS_MBEDTLS_OBJS) $(FS_GLUE_OBJS)
 	printf '%s\n' $(MBEDTLS_FILES:%=$(MBEDTLS_SRC)/library/%.c) > $(FS_CRYPTO_SOURCES_LIST)
 
 ALL_TARGETS += $(HOST_CRYPTO_LIB) $(FS_CRYPTO_OBJ)
-
-# --- tests -----------------------------------------------------------------
-CRYPTO_TEST_DATA := $(BUILD)/test-data/crypto
-$(CRYPTO_TEST_DATA)/.made: tests/unit/make-crypto-vectors.sh
-	bash $< $(CRYPTO_TEST_DATA)
-	touch $@
-
-CRYPTO_TEST_DEPS := tests/unit/test_crypto.c crypto/hvp_crypto.h $(CRYPTO_TEST_DATA)/.made
-$(BUILD)/tests/test_crypto_host: $(CRYPTO_TEST_DEPS) $(HOST_CRYPTO_LIB)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=address,undefined -o $@ $< \
-		$(HOST_CRYPTO_LIB) $(HOST_CRYPTO_LDLIBS) -lcmocka
-$(BUILD)/tests/test_crypto_freestanding: $(CRYPTO_TEST_DEPS) $(FS_CRYPTO_OBJ)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(FS_CRYPTO_OBJ) -lcmocka
-
-.PHONY: test-crypto-host test-crypto-freestanding test-crypto-object
-test-crypto-host: $(BUILD)/tests/test_crypto_host
-	$< $(CRYPTO_TEST_DATA)
-test-crypto-freestanding: $(BUILD)/tests/test_crypto_freestanding
-	$< $(CRYPTO_TEST_DATA)
-test-crypto-object: $(FS_CRYPTO_OBJ)
-	bash tests/crypto-object-check.sh $< $(CRYPTO_API_SYMBOLS)
-TEST_TARGETS += test-crypto-object test-crypto-host test-crypto-freestanding

@@ -1,6 +1,6 @@
 # gnu-efi application rules, shared by the loader and the test bed's EFI
-# programs.  Included from efi-loader/build.mk, which sorts before the
-# fragments that use it.
+# programs.  Included from efi-loader/build.mk, which the Makefile reads
+# before the fragments that use it.
 #
 #   $(call efi_app,NAME,SOURCES,EXTRA_OBJECTS)
 # builds $(BUILD)/efi/NAME.efi from C and assembly sources (and extra objects, such as

@@ -4,15 +4,13 @@
 #   $(GA_MODULE)    hvpatch.ko, built out of tree against the exact guest
 #                   kernel that qemu-scripts/fetch-kernel.sh fetched
 #   $(GA_CTL)       hvpatchctl, static (the guest has no libc)
-#   test-hvpatchctl host tests: cmocka on the formatting, and every command
-#                   through a mocked ioctl layer (JSON checked by python3)
+#   (its host tests are in tests/agent)
 #
 # qemu-scripts/build.mk (read after this file) puts both into the initramfs.
 
 GA_DIR := $(BUILD)/guest-agent
 GA_MODULE := $(GA_DIR)/hvpatch.ko
 GA_CTL := $(GA_DIR)/hvpatchctl
-GA_CTL_MOCK := $(GA_DIR)/hvpatchctl-mock
 GA_HEADERS := include/hvpatch/abi.h guest-agent/include/hvpatch_ioctl.h
 GA_MODULE_SRCS := $(wildcard guest-agent/module/*.c guest-agent/module/*.h) \
 	guest-agent/module/Kbuild
@@ -43,22 +41,4 @@ $(GA_CTL): $(GA_CTL_DEPS) guest-agent/cli/hvpctl_dev.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(GA_CTL_CFLAGS) -static -s -o $@ $(GA_CTL_SRCS) guest-agent/cli/hvpctl_dev.c
 
-# The same program on the host, with canned hypervisor answers.
-$(GA_CTL_MOCK): $(GA_CTL_DEPS) guest-agent/cli/hvpctl_mock.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(GA_CTL_CFLAGS) -fsanitize=address,undefined -o $@ $(GA_CTL_SRCS) \
-		guest-agent/cli/hvpctl_mock.c
-
-$(BUILD)/tests/test_hvpatchctl: guest-agent/cli/tests/test_format.c \
-		guest-agent/cli/hvpctl_format.c guest-agent/cli/hvpctl.h $(GA_HEADERS)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(GA_CTL_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $(filter %.c,$^) -lcmocka
-
-.PHONY: test-hvpatchctl
-test-hvpatchctl: $(BUILD)/tests/test_hvpatchctl $(GA_CTL_MOCK)
-	$(BUILD)/tests/test_hvpatchctl
-	bash guest-agent/cli/tests/mock-cli-test.sh $(GA_CTL_MOCK)
-
 ALL_TARGETS += $(GA_MODULE) $(GA_CTL)
-TEST_TARGETS += test-hvpatchctl

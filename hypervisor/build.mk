@@ -12,6 +12,7 @@
 MM_SRCS := $(wildcard hypervisor/mm/*.c)
 
 HV_DIR := $(BUILD)/hypervisor
+HV_IMAGE := $(HV_DIR)/hvpatch.elf
 HV_ARCH_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S)
 HV_SRCS := $(HV_ARCH_SRCS) $(wildcard hypervisor/vmx/*.c) $(MM_SRCS) \
 	$(wildcard hypervisor/patch/*.c) hypervisor/lib/format.c \

@@ -12,6 +12,9 @@ HVP_CPUID := $(BUILD)/testbed/hvp-cpuid
 HVP_GUEST_TESTS := $(sort $(wildcard tests/e2e/guest/*.sh))
 HVP_ESP_DIR := $(BUILD)/esp
 HVP_ACPI_EFI := $(BUILD)/efi/hvp-acpi.efi
+# The hypervisor's fatal errors in a serial log: the machine would only
+# hang until the timeout, so a run that sees one ends (and fails) at once.
+E2E_HV_FATAL := HVPATCH: cpu [0-9]+: stopped;HVPATCH: host exception;HVPATCH: cpu [0-9]+: VMRESUME failed;HVPATCH: cpu [0-9]+ NOT virtualized
 
 # fetch-kernel.sh asks apt for the newest cloud kernel on every run and
 # rewrites vmlinuz only when the version changed, so dependents rebuild only

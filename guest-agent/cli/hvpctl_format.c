@@ -2,7 +2,7 @@
 /*
  * hvpatchctl output: human-readable text and JSON.  Pure functions of the
  * hypervisor's answers (include/hvpatch/abi.h), so the host tests them
- * with cmocka (guest-agent/cli/tests).  Addresses are JSON strings ("0x..."),
+ * with cmocka (tests/agent).  Addresses are JSON strings ("0x..."),
  * since a 64-bit address does not fit a double; counts are numbers.
  */
 #include <errno.h>

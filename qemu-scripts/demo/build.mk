@@ -27,7 +27,7 @@ DEMO_VMCALL := $(DEMO_DIR)/hvp-vmcall
 
 $(DEMO_PATCH_OBJ): qemu-scripts/demo/patch/cmdline_proc_show.c
 	@mkdir -p $(@D)
-	$(HOST_CC) $(FIXTURE_PATCH_CFLAGS) -c $< -o $@
+	$(HOST_CC) $(PATCH_CFLAGS) -c $< -o $@
 
 # --- 1. the facts, from a boot of the same kernel under the hypervisor ---
 $(DEMO_DIR)/dump-initrd.img: $(DEMO_KSYMS) qemu-scripts/demo/guest/dump-ksyms.sh \
@@ -115,4 +115,3 @@ demo-run: $(DEMO_DIR)/demo.img
 		$(DEMO_DIR)/demo-boot/serial.log; exit 1; }
 	bash qemu-scripts/demo/transcript.sh $(DEMO_DIR)/demo-boot/serial.log
 DEMO_TARGETS += demo-run
-TEST_TARGETS += demo-run

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # guest-checks-selftest.sh VMLINUZ INITRD LOGDIR
 #
-# The guest checks (tests/e2e/guest/issue3.sh) must be able to fail.  Boots
+# The guest checks (tests/e2e/guest/platform.sh) must be able to fail.  Boots
 # the real kernel and initramfs straight from QEMU (TCG, no firmware: a few
 # seconds each) with faults made on purpose, and checks that the guest
 # reports them:

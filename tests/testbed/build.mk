@@ -2,12 +2,7 @@
 #   hvp-acpi.efi   minimal ACPI tables for OVMF under Bochs, then chains to
 #                  \EFI\hvpatch\hvpatch.efi (see acpi/acpi-tables.c)
 
-# efi-loader/build.mk includes efi.mk; until it exists, include it here so
-# the test bed builds on its own.  Never both: the guard is efi_app itself.
-ifndef efi_app
-include efi-loader/efi.mk
-endif
-
+# efi_app comes from efi-loader/efi.mk (read with efi-loader/build.mk).
 # HVP_ACPI_EFI ($(BUILD)/efi/hvp-acpi.efi) is named in qemu-scripts/build.mk,
 # which is read first and puts it on the Bochs ESPs.
 $(eval $(call efi_app,hvp-acpi,tests/testbed/acpi/acpi-tables.c,))

@@ -4,5 +4,5 @@
 test-tool: $(HVPATCH_TOOL) $(FIXTURE_FILES)
 	bash tests/tools/test_tool.sh $(HVPATCH_TOOL) $(FIXTURES) $(BUILD)/test-tool
 test-interop: $(HVPATCH_TOOL) $(FIXTURE_FILES)
-	bash tests/interop/test_openssl.sh $(HVPATCH_TOOL) $(FIXTURES) $(BUILD)/test-interop
+	bash tests/tools/test_openssl.sh $(HVPATCH_TOOL) $(FIXTURES) $(BUILD)/test-interop
 TEST_TARGETS += test-tool test-interop

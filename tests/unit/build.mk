@@ -45,24 +45,31 @@ test-jump-label: $(BUILD)/tests/test_jump_label
 	$<
 TEST_TARGETS += test-engine test-jump-label
 
-# The hypervisor's and the loader's portable parts.
-HV_CORE_TEST_SRCS := hypervisor/mm/mtrr.c hypervisor/mm/mmio_decode.c \
-	hypervisor/arch/x86/vmx_caps.c hypervisor/lib/format.c \
+# The hypervisor's other portable parts: mm's MTRR types and MMIO-write
+# decoder, the VT-x verdict, lib's formatter and byte ring.
+$(BUILD)/tests/test_mm: tests/unit/test_mm.c hypervisor/mm/mtrr.c \
+	hypervisor/mm/mmio_decode.c
+$(BUILD)/tests/test_vmx_caps: tests/unit/test_vmx_caps.c hypervisor/arch/x86/vmx_caps.c
+$(BUILD)/tests/test_lib: tests/unit/test_lib.c hypervisor/lib/format.c \
 	hypervisor/lib/byte_ring.c
-LOADER_TEST_SRCS := efi-loader/config.c efi-loader/pem.c efi-loader/elf_image.c
-
-$(BUILD)/tests/test_hv_core: tests/unit/test_hv_core.c $(HV_CORE_TEST_SRCS) \
+$(BUILD)/tests/test_mm $(BUILD)/tests/test_vmx_caps $(BUILD)/tests/test_lib: \
 		$(wildcard hypervisor/*/*.h hypervisor/arch/x86/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -Wno-format -o $@ $(filter %.c,$^) -lcmocka
+
+LOADER_TEST_SRCS := efi-loader/config.c efi-loader/pem.c efi-loader/elf_image.c
 $(BUILD)/tests/test_loader: tests/unit/test_loader.c $(LOADER_TEST_SRCS) \
 		$(wildcard efi-loader/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -Iefi-loader -o $@ $(filter %.c,$^) -lcmocka
 
-.PHONY: test-hv-core test-loader
-test-hv-core: $(BUILD)/tests/test_hv_core
+.PHONY: test-mm test-vmx-caps test-lib test-loader
+test-mm: $(BUILD)/tests/test_mm
+	$<
+test-vmx-caps: $(BUILD)/tests/test_vmx_caps
+	$<
+test-lib: $(BUILD)/tests/test_lib
 	$<
 test-loader: $(BUILD)/tests/test_loader $(HV_IMAGE) $(CRYPTO_TEST_DATA)/.made
 	HVP_IMAGE=$(HV_IMAGE) $< $(CRYPTO_TEST_DATA)
-TEST_TARGETS += test-hv-core test-loader
+TEST_TARGETS += test-mm test-vmx-caps test-lib test-loader

@@ -1,5 +1,7 @@
 #!/bin/sh
-# Issue 3 guest checks, run by /init.  One line per check:
+# The platform as the guest sees it under hvpatch: every CPU up, the
+# hvpatch CPUID leaf, VMX hidden, the hypervisor's memory listed as
+# reserved and unreadable.  Run by /init.  One line per check:
 #   HVP-TEST <name> PASS|FAIL|SKIP|UNPROTECTED <detail>
 # Inputs from the kernel command line:
 #   hvp.cpus=N                  CPUs Linux must see

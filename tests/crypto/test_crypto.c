@@ -2,7 +2,7 @@
 /*
  * The verify API, run once against Debian's libmbedcrypto and once against
  * the hypervisor's freestanding object: the same assertions prove both.
- * Usage: test_crypto DIR (inputs from make-crypto-vectors.sh).
+ * Usage: test_crypto DIR (inputs from tests/crypto/make-vectors.sh).
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -17,6 +17,7 @@
 #include "vmx/hv.h"
 #include "vmx/log.h"
 #include "vmx/patch_host.h"
+#include "vmx/pool.h"
 #include "vmx/smp.h"
 
 static uint8_t out_page[HVP_PAGE_SIZE] __attribute__((aligned(HVP_PAGE_SIZE)));
@@ -136,8 +137,10 @@ static enum hvp_status lock(struct vcpu *v, uint64_t note_gva)
 		return status;
 	t1 = rdtsc();
 	status = hvp_engine_lock(&hv_engine, vmread(GUEST_CR3), note_gva);
-	hvp_info("lock: others held after %llu cycles, lock took %llu cycles\n",
-		 (unsigned long long)(t1 - t0), (unsigned long long)(rdtsc() - t1));
+	hvp_info("lock: others held after %llu cycles, lock took %llu cycles; pool %llu of %llu KiB used\n",
+		 (unsigned long long)(t1 - t0), (unsigned long long)(rdtsc() - t1),
+		 (unsigned long long)(hvp_pool_used() >> 10),
+		 (unsigned long long)(hvp_pool_size() >> 10));
 	if (status == HVP_OK)
 		__atomic_store_n(&hv.cr_pinning, true, __ATOMIC_SEQ_CST);
 	hvp_smp_release_others();

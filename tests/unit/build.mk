@@ -49,7 +49,8 @@ TEST_TARGETS += test-engine test-jump-label
 HV_CORE_TEST_SRCS := hypervisor/mm/mtrr.c hypervisor/mm/mmio_decode.c \
 	hypervisor/arch/x86/vmx_caps.c hypervisor/lib/format.c \
 	hypervisor/lib/byte_ring.c
-LOADER_TEST_SRCS := efi-loader/config.c efi-loader/pem.c efi-loader/elf_image.c
+LOADER_TEST_SRCS := efi-loader/config.c efi-loader/pem.c efi-loader/elf_image.c \
+	efi-loader/reserve.c
 
 $(BUILD)/tests/test_hv_core: tests/unit/test_hv_core.c $(HV_CORE_TEST_SRCS) \
 		$(wildcard hypervisor/*/*.h hypervisor/arch/x86/*.h)

@@ -12,6 +12,7 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmx.h"
+#include "vmx/apic.h"
 #include "vmx/exit.h"
 #include "vmx/guest_memory.h"
 #include "vmx/hv.h"
@@ -144,6 +145,9 @@ static enum hvp_status lock(struct vcpu *v, uint64_t note_gva)
 	if (status == HVP_OK)
 		__atomic_store_n(&hv.cr_pinning, true, __ATOMIC_SEQ_CST);
 	hvp_smp_release_others();
+	/* The kernel that locks is up: APIC writes may stop exiting. */
+	if (status == HVP_OK)
+		hvp_apic_guest_booted(v);
 	return status;
 }
 

@@ -3,7 +3,7 @@ include efi-loader/efi.mk
 
 LOADER_SRCS := efi-loader/main.c efi-loader/config.c efi-loader/cpus.c \
 	efi-loader/elf_image.c efi-loader/firmware.c efi-loader/loader_log.c \
-	efi-loader/pem.c efi-loader/launch.S efi-loader/hypervisor_image.S \
+	efi-loader/pem.c efi-loader/reserve.c efi-loader/launch.S efi-loader/hypervisor_image.S \
 	hypervisor/arch/x86/serial.c hypervisor/arch/x86/vmx_caps.c \
 	hypervisor/arch/x86/vmx_caps_read.c hypervisor/lib/format.c
 HVPATCH_EFI := $(BUILD)/efi/hvpatch.efi

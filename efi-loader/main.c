@@ -16,11 +16,9 @@
 #include "firmware.h"
 #include "loader_log.h"
 #include "pem.h"
+#include "reserve.h"
 
 #define CONFIG_PATH "\\EFI\\hvpatch\\hvpatch.conf"
-/* Pages for the hypervisor's pool: tables, EPT, log, plus per CPU. */
-#define POOL_BYTES (4ull << 20)
-#define POOL_BYTES_PER_CPU (64ull << 10)
 #define FAIL_CLOSED_PAUSE_US (10u * 1000u * 1000u)
 
 extern const uint8_t hvp_image_start[], hvp_image_end[];
@@ -119,13 +117,17 @@ static const struct hvp_entry_points *load_hypervisor(EFI_HANDLE device,
 {
 	size_t elf_len = (size_t)(hvp_image_end - hvp_image_start);
 	uint64_t image_size = hvp_elf_image_size(hvp_image_start, elf_len);
-	uint64_t info_size = (sizeof(struct hvp_boot_info) + 4095) & ~4095ull;
-	uint64_t region_size = image_size + info_size + POOL_BYTES + cpus * POOL_BYTES_PER_CPU;
-	uint8_t *region = fw_reserve(region_size);
+	uint64_t phys_limit = fw_physical_limit();
+	struct hvp_reserve plan;
+	uint64_t region_size;
+	uint8_t *region;
 	struct hvp_boot_info *info;
 	const char *error = "";
 	uint64_t entry;
 
+	hvp_reserve_plan(&plan, sizeof(*info), image_size, phys_limit, cpus);
+	region_size = plan.total;
+	region = fw_reserve(region_size);
 	if (!region || !image_size) {
 		loader_log(HVP_LOG_ERROR, "cannot reserve %llu KiB for the hypervisor\n",
 			   (unsigned long long)(region_size >> 10));
@@ -133,7 +135,7 @@ static const struct hvp_entry_points *load_hypervisor(EFI_HANDLE device,
 	}
 	/* The boot information first: its magic marks the region's start. */
 	info = (struct hvp_boot_info *)region;
-	entry = hvp_elf_image_load(hvp_image_start, elf_len, region + info_size, &error);
+	entry = hvp_elf_image_load(hvp_image_start, elf_len, region + plan.info, &error);
 	if (!entry) {
 		loader_log(HVP_LOG_ERROR, "hypervisor image: %s\n", error);
 		return NULL;
@@ -143,10 +145,10 @@ static const struct hvp_entry_points *load_hypervisor(EFI_HANDLE device,
 	info->region_base = (uint64_t)region;
 	info->region_size = region_size;
 	info->image_size = image_size;
-	info->pool_base = (uint64_t)region + info_size + image_size;
+	info->pool_base = (uint64_t)region + plan.info + plan.image;
 	info->cpu_count = cpus;
 	info->log_level = cfg->log_level;
-	info->phys_limit = fw_physical_limit();
+	info->phys_limit = phys_limit;
 	info->pm1a_control_port = fw_pm1a_control_port();
 	/* After the reservation, so the region is no longer listed as RAM. */
 	info->range_count = fw_ram_ranges(info->ram, HVP_BOOT_MAX_RANGES);
@@ -155,6 +157,11 @@ static const struct hvp_entry_points *load_hypervisor(EFI_HANDLE device,
 	loader_log(HVP_LOG_INFO, "reserved 0x%llx-0x%llx (%llu KiB) for the hypervisor, PM1a port 0x%x\n",
 		   (unsigned long long)region, (unsigned long long)(region + region_size - 1),
 		   (unsigned long long)(region_size >> 10), info->pm1a_control_port);
+	loader_log(HVP_LOG_INFO, "reserved KiB by part: boot info %llu, image %llu, page tables %llu, %u CPU(s) %llu, EPT headroom %llu\n",
+		   (unsigned long long)(plan.info >> 10), (unsigned long long)(plan.image >> 10),
+		   (unsigned long long)(plan.tables >> 10), cpus,
+		   (unsigned long long)(plan.cpus >> 10),
+		   (unsigned long long)(plan.headroom >> 10));
 	return ((hvp_setup_fn)entry)(info);
 }
 

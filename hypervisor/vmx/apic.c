@@ -50,6 +50,11 @@ bool hvp_apic_is_mmio(uint64_t gpa)
 	return (gpa & ~0xfffull) == apic_page;
 }
 
+uint64_t hvp_apic_page(void)
+{
+	return apic_page;
+}
+
 static volatile uint32_t *apic_register(uint32_t offset)
 {
 	return (volatile uint32_t *)(apic_page + offset);
@@ -168,6 +173,7 @@ bool hvp_apic_take_kick(struct vcpu *v)
 
 void hvp_apic_service(struct vcpu *v, struct guest_regs *r)
 {
+	hvp_apic_flush_if_requested(v);
 	if (!v->init_requested)
 		return;
 	/* Held in VMX root, as a CPU in wait-for-SIPI would be. */
@@ -181,4 +187,8 @@ void hvp_apic_service(struct vcpu *v, struct guest_regs *r)
 		  (v->sipi & 0xff) << 12);
 	v->init_requested = false;
 	v->sipi = 0;
+	/* Holds skip a parked vCPU: it must not keep translations from
+	 * before an EPT change made while it waited. */
+	invept(INVEPT_ALL_CONTEXTS, 0);
+	hvp_apic_window_update(v);
 }

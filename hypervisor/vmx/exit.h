@@ -77,6 +77,9 @@ enum exit_action hvp_exit_triple_fault(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_io(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r);
 
+/* A guest write to the PM1a control port (exit_shutdown.c). */
+void hvp_pm1a_write(uint32_t value);
+
 /* Takes on CR pinning once the protected set is locked (exit_cr.c). */
 void hvp_cr_pinning_apply(struct vcpu *v);
 

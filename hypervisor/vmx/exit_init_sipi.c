@@ -11,6 +11,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmcs_setup.h"
 #include "arch/x86/vmx.h"
+#include "vmx/apic.h"
 #include "vmx/exit.h"
 #include "vmx/hv.h"
 #include "vmx/log.h"
@@ -61,6 +62,8 @@ enum exit_action hvp_exit_init(struct vcpu *v, struct guest_regs *r)
 {
 	hvp_vcpu_reset(v, r, 0);
 	vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
+	/* It runs no guest code until the SIPI: holds count it as held. */
+	v->parked = true;
 	hvp_debug("cpu %u: INIT, waiting for SIPI\n", v->index);
 	return EXIT_RESUME;
 }
@@ -71,6 +74,10 @@ enum exit_action hvp_exit_sipi(struct vcpu *v, struct guest_regs *r)
 
 	hvp_vcpu_reset(v, r, (uint32_t)vector << 12);
 	vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
+	v->parked = false;
+	/* Flushes were skipped while it waited (vmx/smp.c). */
+	invept(INVEPT_ALL_CONTEXTS, 0);
 	hvp_debug("cpu %u: SIPI, starting at 0x%x\n", v->index, (unsigned int)vector << 12);
+	hvp_apic_window_update(v);
 	return EXIT_RESUME;
 }

@@ -49,7 +49,11 @@ void hvp_deliver_pending_nmi(struct vcpu *v)
 {
 	uint64_t blocking = vmread(GUEST_INTERRUPTIBILITY);
 
-	if (!v->pending_nmis)
+	/* Nothing may be injected into the wait-for-SIPI state (SDM Vol.
+	 * 3C, 27.3.1.5, checks on guest non-register state): the NMIs wait
+	 * for the SIPI. */
+	if (!v->pending_nmis ||
+	    vmread(GUEST_ACTIVITY_STATE) == ACTIVITY_WAIT_FOR_SIPI)
 		return;
 	/* One event per entry: a re-injected one goes first. */
 	if ((vmread(ENTRY_INTERRUPTION_INFO) & INTR_INFO_VALID) ||

@@ -7,10 +7,10 @@
  * and the guest state are logged, then the CPU stops: never a silent
  * hang, never a guess at resuming.
  *
- * Power-off: the I/O bitmap intercepts only the ACPI PM1a control port
- * (from the FADT).  The write is done on the guest's behalf; when it sets
- * SLP_EN, the exit counters of every vCPU are printed first, since the
- * machine may stop the moment the write lands.
+ * Power-off: the I/O bitmap intercepts the ACPI PM1a control port (from
+ * the FADT; exit_io.c does the write on the guest's behalf).  When a
+ * write sets SLP_EN, the exit counters of every vCPU are printed first,
+ * since the machine may stop the moment the write lands.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmx.h"
@@ -24,35 +24,11 @@ enum exit_action hvp_exit_triple_fault(struct vcpu *v, struct guest_regs *r)
 	hvp_fatal_guest_state(v, "guest triple fault");
 }
 
-enum exit_action hvp_exit_io(struct vcpu *v, struct guest_regs *r)
+void hvp_pm1a_write(uint32_t value)
 {
-	uint64_t q = vmread(EXIT_QUALIFICATION);
-	unsigned int size = IO_QUAL_SIZE(q), port = IO_QUAL_PORT(q);
-	bool in = q & IO_QUAL_IN, string = q & IO_QUAL_STRING;
-
-	/* Only the PM1a control port is intercepted (table 28-5). */
-	if (string) {
-		hvp_error("cpu %u: string I/O to port 0x%x not emulated\n", v->index, port);
-		return hvp_inject_gp();
-	}
-	if (in) {
-		uint32_t value = size == 1 ? inb((uint16_t)port) :
-				 size == 2 ? inw((uint16_t)port) : inl((uint16_t)port);
-		uint64_t keep = size == 4 ? 0 : r->rax & ~((1ull << (8 * size)) - 1);
-
-		r->rax = keep | value;
-		return EXIT_SKIP_INSTRUCTION;
-	}
-	if (size >= 2 && (r->rax & PM1_SLP_EN)) {
-		hvp_info("guest is entering an ACPI sleep state (PM1a 0x%llx): final counters\n",
-			 (unsigned long long)(r->rax & 0xffff));
-		hvp_print_exit_counters();
-	}
-	if (size == 1)
-		outb((uint16_t)port, (uint8_t)r->rax);
-	else if (size == 2)
-		outw((uint16_t)port, (uint16_t)r->rax);
-	else
-		outl((uint16_t)port, (uint32_t)r->rax);
-	return EXIT_SKIP_INSTRUCTION;
+	if (!(value & PM1_SLP_EN))
+		return;
+	hvp_info("guest is entering an ACPI sleep state (PM1a 0x%llx): final counters\n",
+		 (unsigned long long)(value & 0xffff));
+	hvp_print_exit_counters();
 }

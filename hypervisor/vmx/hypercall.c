@@ -15,11 +15,13 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmx.h"
 #include "patch/report.h"
+#include "vmx/apic.h"
 #include "vmx/exit.h"
 #include "vmx/guest_memory.h"
 #include "vmx/hv.h"
 #include "vmx/log.h"
 #include "vmx/patch_host.h"
+#include "vmx/pool.h"
 #include "vmx/smp.h"
 
 /* One call: its arguments, and the result that goes back in RBX. */
@@ -101,11 +103,16 @@ static enum hvp_status hc_lock(struct hc_call *c)
 		return status;
 	t1 = rdtsc();
 	status = hvp_engine_lock(&hv_engine, vmread(GUEST_CR3), c->rbx);
-	hvp_info("lock: others held after %llu cycles, lock took %llu cycles\n",
-		 (unsigned long long)(t1 - t0), (unsigned long long)(rdtsc() - t1));
+	hvp_info("lock: others held after %llu cycles, lock took %llu cycles; pool %llu of %llu KiB used\n",
+		 (unsigned long long)(t1 - t0), (unsigned long long)(rdtsc() - t1),
+		 (unsigned long long)(hvp_pool_used() >> 10),
+		 (unsigned long long)(hvp_pool_size() >> 10));
 	if (status == HVP_OK)
 		__atomic_store_n(&hv.cr_pinning, true, __ATOMIC_SEQ_CST);
 	hvp_smp_release_others();
+	/* The kernel that locks is up: APIC writes may stop exiting. */
+	if (status == HVP_OK)
+		hvp_apic_guest_booted(c->v);
 	return status;
 }
 

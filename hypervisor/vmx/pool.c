@@ -36,6 +36,11 @@ uint64_t hvp_pool_used(void)
 	return pool.next - pool.start;
 }
 
+uint64_t hvp_pool_size(void)
+{
+	return pool.end - pool.start;
+}
+
 static void *alloc_page(void *ctx, uint64_t *hpa)
 {
 	void *page = hvp_pool_pages(1);

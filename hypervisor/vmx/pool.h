@@ -15,6 +15,7 @@ void hvp_pool_init(uint64_t start, uint64_t end);
 /* `count` contiguous zeroed pages, or NULL when the pool is spent. */
 void *hvp_pool_pages(uint32_t count);
 uint64_t hvp_pool_used(void);
+uint64_t hvp_pool_size(void);
 
 /* The pool as the EPT code's page allocator. */
 extern const struct hvp_page_alloc hvp_pool_alloc;

@@ -167,9 +167,10 @@ const struct hvp_entry_points *hvp_setup(struct hvp_boot_info *info)
 		 (unsigned long long)info->phys_limit, hv.ept.table_pages,
 		 (unsigned long long)info->region_base,
 		 (unsigned long long)(info->region_base + info->region_size - 1));
-	hvp_info("reserved memory: %llu KiB (image %llu KiB, pool used %llu KiB)\n",
+	hvp_info("reserved memory: %llu KiB (image %llu KiB, pool %llu KiB, %llu KiB used)\n",
 		 (unsigned long long)(info->region_size >> 10),
 		 (unsigned long long)(info->image_size >> 10),
+		 (unsigned long long)(hvp_pool_size() >> 10),
 		 (unsigned long long)(hvp_pool_used() >> 10));
 	return &entry_points;
 }

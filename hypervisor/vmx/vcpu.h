@@ -32,7 +32,9 @@ struct vcpu {
 	volatile uint32_t kicks;        /* NMIs sent to pull it into VMX root */
 	volatile bool init_requested;
 	volatile uint32_t sipi;         /* 0, or 0x100 | the SIPI vector */
-	volatile bool parked;           /* in VMX root, waiting for SIPI */
+	volatile bool parked;           /* waiting for SIPI: in VMX root, or
+					 * in the wait-for-SIPI state */
+	volatile bool flush_requested;  /* INVEPT before the next VM entry */
 	/* Held for a patch (vmx/smp.c). */
 	uint64_t held_rip;
 	volatile uint32_t flushed_generation;

@@ -57,7 +57,8 @@ $(BUILD)/tests/test_mm $(BUILD)/tests/test_vmx_caps $(BUILD)/tests/test_lib: \
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -Wno-format -o $@ $(filter %.c,$^) -lcmocka
 
-LOADER_TEST_SRCS := efi-loader/config.c efi-loader/pem.c efi-loader/elf_image.c
+LOADER_TEST_SRCS := efi-loader/config.c efi-loader/pem.c efi-loader/elf_image.c \
+	efi-loader/reserve.c
 $(BUILD)/tests/test_loader: tests/unit/test_loader.c $(LOADER_TEST_SRCS) \
 		$(wildcard efi-loader/*.h)
 	@mkdir -p $(@D)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The loader's portable parts: hvpatch.conf parsing, PEM public keys and
- * loading the hypervisor's PIE image.
+ * The loader's portable parts: hvpatch.conf parsing, PEM public keys,
+ * loading the hypervisor's PIE image and sizing the reserved region.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,8 @@
 #include "config.h"
 #include "elf_image.h"
 #include "pem.h"
+#include "reserve.h"
+#include "vmx/vcpu.h"
 
 static struct hvp_loader_config parse(const char *text)
 {
@@ -198,6 +200,47 @@ static void elf_image_loads_and_relocates(void **state)
 	free(elf);
 }
 
+
+/* What new_vcpu() (hypervisor/vmx/setup.c) takes from the pool per CPU. */
+static uint64_t vcpu_pool_bytes(void)
+{
+	uint64_t struct_pages = (sizeof(struct vcpu) + 4095) / 4096;
+
+	return (struct_pages + 1 /* VMXON */ + 1 /* VMCS */ + 1 /* MSR bitmap */ +
+		2 /* I/O bitmaps */) * 4096 + HOST_STACK_SIZE + NMI_STACK_SIZE;
+}
+
+static void reserve_parts_add_up(void **state)
+{
+	struct hvp_reserve r;
+
+	hvp_reserve_plan(&r, 3000, 1249280 + 1, 4ull << 30, 2);
+	assert_int_equal(r.info, 4096);
+	assert_int_equal(r.image, 1249280 + 4096);
+	/* Host: PML4, PDPT, 4 PDs, IDT; EPT: PML4, PDPT, 4 PDs. */
+	assert_int_equal(r.tables, 13 * 4096);
+	assert_int_equal(r.cpus, 2 * HVP_RESERVE_PER_CPU);
+	assert_int_equal(r.total, r.info + r.image + r.tables + r.cpus + r.headroom);
+	assert_int_equal(r.total % 4096, 0);
+}
+
+static void reserve_fits_what_the_hypervisor_allocates(void **state)
+{
+	struct hvp_reserve small, large;
+
+	assert_true(vcpu_pool_bytes() <= HVP_RESERVE_PER_CPU);
+	/* Issue 11: at most 4 MiB with 2 CPUs and 4 GiB, as in the Bochs runs. */
+	hvp_reserve_plan(&small, 4096, 1249280, 4ull << 30, 2);
+	assert_true(small.total <= 4ull << 20);
+	/* One more GiB of address space costs one host and one EPT directory. */
+	hvp_reserve_plan(&large, 4096, 1249280, 5ull << 30, 2);
+	assert_int_equal(large.tables - small.tables, 2 * 4096);
+	/* 1 TiB: a second EPT PDPT.  The estimate errs high: the host map
+	 * stops at 512 GiB (host_tables.c), the estimate does not. */
+	hvp_reserve_plan(&large, 4096, 1249280, 1ull << 40, 2);
+	assert_int_equal(large.tables, (2 + 1024 + 1 + 1 + 2 + 1024) * 4096ull);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +250,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(config_limits),
 		cmocka_unit_test(pem_matches_der),
 		cmocka_unit_test(elf_image_loads_and_relocates),
+		cmocka_unit_test(reserve_parts_add_up),
+		cmocka_unit_test(reserve_fits_what_the_hypervisor_allocates),
 	};
 
 	if (argc != 2) {

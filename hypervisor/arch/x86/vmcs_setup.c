@@ -12,6 +12,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/regs.h"
 #include "arch/x86/vmx.h"
+#include "vmx/apic.h"
 #include "vmx/hv.h"
 #include "vmx/log.h"
 
@@ -183,13 +184,21 @@ static void setup_msr_bitmap(uint8_t *bitmap)
 #undef INTERCEPT
 }
 
-/* The port the guest writes to power off (from the FADT), so that the
- * exit counters are printed first. */
+#define INTERCEPT_PORT(bitmaps, p) ((bitmaps)[(p) / 8] |= (uint8_t)(1u << ((p) % 8)))
+
+/*
+ * The port the guest writes to power off (from the FADT), so that the
+ * exit counters are printed first, and the CMOS ports, whose warm-reset
+ * code opens the APIC start-up window (vmx/apic_window.c).  Bitmap A
+ * covers ports 0-0x7fff (25.6.4); 0x70, 0x71 and PM1a all fall in it.
+ */
 static void setup_io_bitmaps(uint8_t *bitmaps, uint16_t port)
 {
 	if (port)
 		for (unsigned int p = port; p < port + 2u; p++)
-			bitmaps[p / 8] |= (uint8_t)(1u << (p % 8));
+			INTERCEPT_PORT(bitmaps, p);
+	INTERCEPT_PORT(bitmaps, HVP_CMOS_INDEX_PORT);
+	INTERCEPT_PORT(bitmaps, HVP_CMOS_DATA_PORT);
 }
 
 static bool setup_controls(struct vcpu *v)

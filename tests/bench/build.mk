@@ -22,3 +22,62 @@ bench-crypto: $(BENCH_DIR)/bench_crypto_host $(BENCH_DIR)/bench_crypto_freestand
 bench-engine: $(BENCH_DIR)/bench_engine
 	$<
 BENCH_TARGETS += bench-crypto bench-engine
+
+# --- make bench-guest: the guest side by side ------------------------------
+# Three Bochs boots of the test bed's kernel, 2 vCPUs, with the demo's
+# bundles (qemu-scripts/demo: sequences 2..21) and key:
+#   hvpatch    under hvpatch, locked: apply/revert rounds, per-call cost,
+#              exits per workload
+#   livepatch  under hvpatch, not locked: the same change as a kernel
+#              livepatch (tests/bench/livepatch), same rounds
+#   baseline   no hypervisor: the workloads alone, and time to /init
+# then tests/bench/guest-report.py prints the tables (docs/performance.md).
+# `make test` runs a smoke version (2 rounds, short workloads).
+BENCH_GUEST := $(BENCH_DIR)/guest
+BENCH_PROBE := $(BENCH_GUEST)/hvp-bench
+BENCH_KLP := $(GA_DIR)/hvp_klp_cmdline.ko
+
+$(BENCH_PROBE): tests/bench/guest/hvp-bench.c
+	@mkdir -p $(@D)
+	$(HOST_CC) -static -O2 -Wall -Wextra -o $@ $<
+$(eval $(call ga_kbuild,livepatch,hvp_klp_cmdline,tests/bench/livepatch/hvp_klp_cmdline.c \
+	tests/bench/livepatch/Kbuild))
+
+BENCH_GUEST_FILES := $(BENCH_PROBE) tests/bench/guest/bench.sh $(DEMO_LOAD_BUNDLES) \
+	$(GA_MODULE) $(GA_CTL) $(BENCH_KLP)
+$(BENCH_GUEST)/initrd.img: $(BENCH_GUEST_FILES) qemu-scripts/make-initramfs.sh \
+		qemu-scripts/initramfs/init
+	bash qemu-scripts/make-initramfs.sh $@ $(BENCH_GUEST_FILES)
+
+BENCH_ESP = bash qemu-scripts/make-esp.sh --out $@ --flavour bochs --kernel $(HVP_KERNEL) \
+	--initrd $< --acpi $(HVP_ACPI_EFI)
+BENCH_UNDER_HVPATCH = --loader $(HVPATCH_EFI) --key $(DEMO_DIR)/keys/dev.pub
+
+# $(call bench_guest_run,NAME,ROUNDS,QUICK): the three boots and the tables
+# in $(BENCH_GUEST)/NAME, as target bench-guest-NAME.
+define bench_guest_run
+$(BENCH_GUEST)/$(1)/hvpatch.img: $(BENCH_GUEST)/initrd.img $(HVPATCH_EFI) $(HVP_ACPI_EFI)
+	$$(BENCH_ESP) $$(BENCH_UNDER_HVPATCH) -- $(DEMO_CMDLINE) \
+		hvp.bench=hvpatch hvp.bench.rounds=$(2) hvp.bench.quick=$(3)
+$(BENCH_GUEST)/$(1)/livepatch.img: $(BENCH_GUEST)/initrd.img $(HVPATCH_EFI) $(HVP_ACPI_EFI)
+	$$(BENCH_ESP) $$(BENCH_UNDER_HVPATCH) -- $(DEMO_CMDLINE) hvp.lock=0 \
+		hvp.bench=livepatch hvp.bench.rounds=$(2) hvp.bench.quick=$(3)
+$(BENCH_GUEST)/$(1)/baseline.img: $(BENCH_GUEST)/initrd.img $(HVP_ACPI_EFI)
+	$$(BENCH_ESP) --direct -- $(DEMO_CMDLINE) \
+		hvp.bench=baseline hvp.bench.rounds=$(2) hvp.bench.quick=$(3)
+
+.PHONY: bench-guest-$(1)
+bench-guest-$(1): $(foreach b,hvpatch livepatch baseline,$(BENCH_GUEST)/$(1)/$(b).img)
+	$(foreach b,hvpatch livepatch baseline,bash qemu-scripts/run-bochs.sh --name bench-$(1)-$(b) \
+		--esp $(BENCH_GUEST)/$(1)/$(b).img --cpus 2 --timeout 1200 \
+		--logdir $(BENCH_GUEST)/$(1)/$(b) --require 'HVP-BENCH done' \
+		--fail-on '$(E2E_HV_FATAL)' &&) true
+	python3 tests/bench/guest-report.py $(foreach b,hvpatch livepatch baseline,\
+		$(BENCH_GUEST)/$(1)/$(b)/serial.log) | tee $(BENCH_GUEST)/$(1)/tables.md
+endef
+$(eval $(call bench_guest_run,full,20,0))
+$(eval $(call bench_guest_run,smoke,2,1))
+
+.PHONY: bench-guest
+bench-guest: deps
+	@$(MAKE) --no-print-directory bench-guest-full

@@ -1,0 +1,108 @@
+#!/bin/sh
+# `make bench-guest`, in the guest (run by /init).  hvp.bench= on the
+# command line picks the part this boot measures:
+#   hvpatch    (locked)  apply/revert rounds of the demo's patch, reads of
+#              /proc/cmdline unpatched and patched, exits per workload
+#   livepatch  (under hvpatch, not locked: livepatch writes kernel text
+#              through ftrace)  the same change as a kernel livepatch
+#   baseline   (no hypervisor)  the workloads alone
+# hvp.bench.rounds=N (default 20) and hvp.bench.quick=1 (short workloads)
+# make the smoke run in `make test`.  Results are "HVP-BENCH ..." lines
+# that tests/bench/guest-report.py turns into tables; only a failure to do
+# the work is a FAIL, never a time.
+arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n1; }
+# Straight to the console, not through /init (which prints a test's
+# output when it ends), so that a slow run shows its progress.
+b() { echo "HVP-BENCH $*" >/dev/console; }
+fail() { echo "HVP-TEST bench-$mode FAIL $*"; exit 1; }
+mode=$(arg hvp.bench)
+rounds=$(arg hvp.bench.rounds)
+rounds=${rounds:-20}
+marker=hvpatch-demo=patched
+klp=/sys/kernel/livepatch/hvp_klp_cmdline
+scale=1
+idle=10
+if [ "$(arg hvp.bench.quick)" = 1 ]; then scale=20; idle=1; fi
+
+b mode "$mode" rounds="$rounds" cpus="$(grep -c ^processor /proc/cpuinfo)"
+b tsc_khz "$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]\)\([0-9]*\) MHz.*/\1\2\3/p' | head -n1)"
+
+# Exits so far, "name=count ..." (hvpatchctl counters' table: number,
+# name, count; spaces in a name become _).
+exits() {
+	hvpatchctl counters | awk '/^vm exits:/ { f = 1; next }
+		f && NF >= 3 { n = $2; for (i = 3; i < NF; i++) n = n "_" $i; printf "%s=%s ", n, $NF }'
+}
+
+# workload NAME COMMAND...: guest time, and under hvpatch the exits.
+workload() {
+	name=$1
+	shift
+	[ "$mode" = baseline ] || before=$(exits)
+	out=$("$@") || fail "workload $name"
+	[ "$mode" = baseline ] || after=$(exits)
+	b workload "$mode" "$name" "$out" before: $before after: $after
+}
+workloads() {
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	[ "$mode" = baseline ] || before=$(exits)
+	sleep $idle
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	[ "$mode" = baseline ] || after=$(exits)
+	b workload "$mode" idle "ns=$(echo "$t0 $t1" | awk '{ printf "%d", ($2 - $1) * 1e9 }')" \
+		before: $before after: $after
+	workload syscalls hvp-bench syscalls $((200000 / scale))
+	workload ctxsw hvp-bench ctxsw $((20000 / scale))
+	workload forkexec hvp-bench forkexec $((200 / scale))
+	workload pagefault hvp-bench pagefault $((20000 / scale))
+}
+
+hold() { hvpatchctl status --json | sed -n 's/.*"last_hold_cycles": \([0-9]*\).*/\1/p'; }
+
+case $mode in
+hvpatch)
+	hvpatchctl status | grep -q 'protection: LOCKED' || fail "not locked"
+	b reads unpatched "$(hvp-bench reads 2)"
+	i=1
+	while [ $i -le "$rounds" ]; do
+		out=$(hvp-bench change $marker present -- hvpatchctl apply "/bin/demo-seq$((i + 1)).hvp") ||
+			fail "apply round $i: $out"
+		id=$(printf '%s\n' "$out" | sed -n 's/^applied: patch id //p')
+		b apply hvpatch "$(printf '%s\n' "$out" | grep cmd_us=)" hold_cycles=$(hold)
+		[ $i = 1 ] && b reads hvpatch "$(hvp-bench reads 2)"
+		out=$(hvp-bench change $marker absent -- hvpatchctl revert "$id") ||
+			fail "revert round $i: $out"
+		b revert hvpatch "$(printf '%s\n' "$out" | grep cmd_us=)" hold_cycles=$(hold)
+		i=$((i + 1))
+	done
+	workloads
+	;;
+livepatch)
+	[ -d /sys/kernel/livepatch ] || fail "no CONFIG_LIVEPATCH"
+	addr=0x$(awk '$3 == "saved_command_line" { print $1; exit }' /proc/kallsyms)
+	b reads unpatched "$(hvp-bench reads 2)"
+	i=1
+	while [ $i -le "$rounds" ]; do
+		# The transition file reads 0 once every task runs the new code;
+		# a disabled patch's directory goes away when it is done.
+		out=$(hvp-bench change $marker present $klp/transition=0 -- \
+			insmod /lib/hvpatch/hvp_klp_cmdline.ko saved_command_line_addr="$addr") ||
+			fail "livepatch round $i: $out"
+		b apply livepatch "$out"
+		[ $i = 1 ] && b reads livepatch "$(hvp-bench reads 2)"
+		out=$(hvp-bench change $marker absent $klp/transition=0 -- \
+			sh -c "echo 0 > $klp/enabled") || fail "livepatch disable round $i: $out"
+		b revert livepatch "$out"
+		rmmod hvp_klp_cmdline || fail "rmmod round $i"
+		i=$((i + 1))
+	done
+	;;
+baseline)
+	workloads
+	;;
+*)
+	fail "hvp.bench=$mode: hvpatch, livepatch or baseline"
+	;;
+esac
+echo "HVP-TEST bench-$mode PASS $rounds rounds"
+b done

@@ -113,6 +113,12 @@ static enum hvp_status counters(uint64_t gpa)
 	c->blocked_writes = hv_engine.counters.blocked_writes;
 	c->blocked_cr_writes = hv.blocked_cr_writes;
 	c->jump_label_writes = hv_engine.counters.jump_label_writes;
+	for (int i = 0; i < HVP_STATUS_COUNT && i < 32; i++)
+		c->unrecorded[i] = hv_engine.counters.unrecorded[i];
+	c->audit_overwritten = hvp_audit_overwritten(&hv_engine.audit,
+						     HVP_AUDIT_GUARDED);
+	c->audit_floodable_overwritten =
+		hvp_audit_overwritten(&hv_engine.audit, HVP_AUDIT_FLOODABLE);
 	return copy_out(gpa, c, sizeof(*c));
 }
 
@@ -207,8 +213,10 @@ enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r)
 	uint64_t call = r->rax, result = r->rbx;
 	enum hvp_status status;
 
+	/* Refusals of the call itself are rate-limited by the engine, and
+	 * get no debug line either, so that no caller can flood the log. */
 	if (cpl != 0) {
-		status = hvp_engine_refuse(&hv_engine, HVP_E_CPL, call_name(call));
+		status = hvp_engine_refuse_call(&hv_engine, HVP_E_CPL, call_name(call));
 	} else if (!hvp_patch_host_try_enter(v)) {
 		status = HVP_E_BUSY;
 	} else {
@@ -219,9 +227,11 @@ enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r)
 		    (call == HVP_HC_STATUS || call == HVP_HC_LIST ||
 		     call == HVP_HC_AUDIT_READ || call == HVP_HC_COUNTERS ||
 		     call == HVP_HC_LOG_READ)))
-			hvp_engine_refuse(&hv_engine, status, call_name(call));
+			hvp_engine_refuse_call(&hv_engine, status, call_name(call));
+		else
+			hvp_debug("cpu %u: hypercall %s -> %u\n", v->index,
+				  call_name(call), status);
 	}
-	hvp_debug("cpu %u: hypercall %s -> %u\n", v->index, call_name(call), status);
 	r->rax = status;
 	r->rbx = result;
 	return EXIT_SKIP_INSTRUCTION;

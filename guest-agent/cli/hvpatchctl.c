@@ -185,11 +185,22 @@ static int cmd_list(void)
 	return HVPCTL_EXIT_OK;
 }
 
+/* The counters, which also say what a reader of the logs cannot see. */
+static int read_counters(const char *cmd, struct hvp_counters *c)
+{
+	int rc = page_call(cmd, HVPATCH_IOC_COUNTERS, 0);
+
+	if (!rc)
+		memcpy(c, io.page, sizeof(*c));
+	return rc;
+}
+
 /* The whole log from `first`: one call per page of events. */
 static int cmd_log(hvp_u64 first)
 {
 	enum { MAX_EVENTS = 1 << 16 };
 	struct hvp_audit_event *all = NULL;
+	struct hvp_counters drops;
 	unsigned int total = 0;
 	int rc = 0;
 
@@ -217,7 +228,9 @@ static int cmd_log(hvp_u64 first)
 			break;
 	}
 	if (!rc)
-		hvpctl_print_audit(stdout, all, total, json);
+		rc = read_counters("log", &drops);
+	if (!rc)
+		hvpctl_print_audit(stdout, all, total, &drops, json);
 	free(all);
 	return rc;
 }
@@ -229,6 +242,7 @@ static int cmd_hvlog(hvp_u64 from)
 {
 	const struct hvp_log_page *page = (const void *)io.page;
 	hvp_u64 requested = from, start = 0, end = 0;
+	struct hvp_counters drops;
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
@@ -262,7 +276,10 @@ static int cmd_hvlog(hvp_u64 from)
 		from = page->start + n;
 	}
 	if (!rc)
-		hvpctl_print_hvlog(stdout, text ? text : "", len, requested, start, end, json);
+		rc = read_counters("hvlog", &drops);
+	if (!rc)
+		hvpctl_print_hvlog(stdout, text ? text : "", len, requested, start, end,
+				   &drops, json);
 	free(text);
 	return rc;
 }
@@ -270,11 +287,10 @@ static int cmd_hvlog(hvp_u64 from)
 static int cmd_counters(void)
 {
 	struct hvp_counters c;
-	int rc = page_call("counters", HVPATCH_IOC_COUNTERS, 0);
+	int rc = read_counters("counters", &c);
 
 	if (rc)
 		return rc;
-	memcpy(&c, io.page, sizeof(c));
 	hvpctl_print_counters(stdout, &c, json);
 	return HVPCTL_EXIT_OK;
 }

@@ -46,14 +46,19 @@ void hvpctl_json_string(FILE *f, const char *s);
 
 void hvpctl_print_status(FILE *f, const struct hvp_status_info *st, bool json);
 void hvpctl_print_list(FILE *f, const struct hvp_patch_info *p, unsigned int n, bool json);
-/* Audit events; JSON prints them as one array. */
-void hvpctl_print_audit(FILE *f, const struct hvp_audit_event *ev, unsigned int n, bool json);
+/* Audit events; JSON prints them as one array.  drops (the counters)
+ * says what the reader cannot see: refusals only counted (rate limit)
+ * and events overwritten in the ring. */
+void hvpctl_print_audit(FILE *f, const struct hvp_audit_event *ev, unsigned int n,
+			const struct hvp_counters *drops, bool json);
 void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json);
 /* The hypervisor's log text (len bytes, NUL-terminated): bytes [start,
  * end) of everything it logged, asked for from `requested`; start beyond
- * it means the ring had dropped the bytes in between, which is said. */
+ * it means the ring had dropped the bytes in between, which is said, as
+ * are the refusals drops (the counters) says were never logged. */
 void hvpctl_print_hvlog(FILE *f, const char *text, size_t len, hvp_u64 requested,
-			hvp_u64 start, hvp_u64 end, bool json);
+			hvp_u64 start, hvp_u64 end, const struct hvp_counters *drops,
+			bool json);
 void hvpctl_print_applied(FILE *f, hvp_u32 patch_id, bool json);
 void hvpctl_print_reverted(FILE *f, hvp_u32 patch_id, bool json);
 /* "REFUSED: <NAME>: <text>" or {"ok":false,"status":...}. */

@@ -187,7 +187,45 @@ void hvpctl_print_list(FILE *f, const struct hvp_patch_info *p, unsigned int n, 
 	}
 }
 
-void hvpctl_print_audit(FILE *f, const struct hvp_audit_event *ev, unsigned int n, bool json)
+/* "HVP_E_CPL", or "status_31" past the known codes. */
+static void print_status_key(FILE *f, unsigned int s)
+{
+	if (s < HVP_STATUS_COUNT)
+		fputs(hvpctl_status_name(s), f);
+	else
+		fprintf(f, "status_%u", s);
+}
+
+/* "unrecorded": {"HVP_E_CPL": 9982}: refusals counted only (rate limit). */
+static void print_unrecorded_json(FILE *f, const struct hvp_counters *c)
+{
+	bool any = false;
+
+	fputs("\"unrecorded\": {", f);
+	for (unsigned int s = 0; s < sizeof(c->unrecorded) / sizeof(c->unrecorded[0]); s++) {
+		if (!c->unrecorded[s])
+			continue;
+		fprintf(f, "%s\"", any ? ", " : "");
+		print_status_key(f, s);
+		fprintf(f, "\": %" PRIu64, c->unrecorded[s]);
+		any = true;
+	}
+	fputc('}', f);
+}
+
+static void print_unrecorded_text(FILE *f, const struct hvp_counters *c)
+{
+	for (unsigned int s = 0; s < sizeof(c->unrecorded) / sizeof(c->unrecorded[0]); s++) {
+		if (!c->unrecorded[s])
+			continue;
+		fprintf(f, "[dropped: %" PRIu64 " ", c->unrecorded[s]);
+		print_status_key(f, s);
+		fputs(" refusals were counted but not recorded (rate limit)]\n", f);
+	}
+}
+
+void hvpctl_print_audit(FILE *f, const struct hvp_audit_event *ev, unsigned int n,
+			const struct hvp_counters *drops, bool json)
 {
 	if (json) {
 		fputs("{\"command\": \"log\", \"ok\": true, \"events\": [", f);
@@ -201,9 +239,18 @@ void hvpctl_print_audit(FILE *f, const struct hvp_audit_event *ev, unsigned int 
 				   ", \"detail\": %" PRIu32 "}",
 				ev[i].patch_id, ev[i].sequence, ev[i].detail);
 		}
-		fputs("]}\n", f);
+		fprintf(f, "], \"dropped\": {\"overwritten\": %" PRIu64
+			   ", \"floodable_overwritten\": %" PRIu64 ", ",
+			drops->audit_overwritten, drops->audit_floodable_overwritten);
+		print_unrecorded_json(f, drops);
+		fputs("}}\n", f);
 		return;
 	}
+	print_unrecorded_text(f, drops);
+	if (drops->audit_overwritten || drops->audit_floodable_overwritten)
+		fprintf(f, "[dropped: %" PRIu64 " events and %" PRIu64
+			   " rate-limited refusals were overwritten in the audit ring]\n",
+			drops->audit_overwritten, drops->audit_floodable_overwritten);
 	if (n == 0) {
 		fputs("audit log is empty\n", f);
 		return;
@@ -219,7 +266,8 @@ void hvpctl_print_audit(FILE *f, const struct hvp_audit_event *ev, unsigned int 
 }
 
 void hvpctl_print_hvlog(FILE *f, const char *text, size_t len, hvp_u64 requested,
-			hvp_u64 start, hvp_u64 end, bool json)
+			hvp_u64 start, hvp_u64 end, const struct hvp_counters *drops,
+			bool json)
 {
 	hvp_u64 dropped = start > requested ? start - requested : 0;
 
@@ -227,6 +275,8 @@ void hvpctl_print_hvlog(FILE *f, const char *text, size_t len, hvp_u64 requested
 		fprintf(f, "{\"command\": \"hvlog\", \"ok\": true, \"start\": %" PRIu64
 			   ", \"end\": %" PRIu64 ", \"dropped\": %" PRIu64 ", ",
 			start, end, dropped);
+		print_unrecorded_json(f, drops);
+		fputs(", ", f);
 		json_kv_str(f, "text", text);
 		fputs("}\n", f);
 		return;
@@ -234,6 +284,7 @@ void hvpctl_print_hvlog(FILE *f, const char *text, size_t len, hvp_u64 requested
 	if (dropped)
 		fprintf(f, "[%" PRIu64 " earlier bytes were overwritten in the hypervisor's log ring]\n",
 			dropped);
+	print_unrecorded_text(f, drops);
 	fwrite(text, 1, len, f);
 	if (len && text[len - 1] != '\n')
 		fputc('\n', f);
@@ -251,10 +302,7 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 			if (!c->refusals[s])
 				continue;
 			fprintf(f, "%s\"", any ? ", " : "");
-			if (s < HVP_STATUS_COUNT)
-				fputs(hvpctl_status_name(s), f);
-			else
-				fprintf(f, "status_%u", s);
+			print_status_key(f, s);
 			fprintf(f, "\": %" PRIu64, c->refusals[s]);
 			any = true;
 		}

@@ -38,9 +38,9 @@ void hvp_engine_log(struct hvp_engine *e, enum hvp_log_level level,
 	va_end(ap);
 }
 
-void hvp_engine_event(struct hvp_engine *e, enum hvp_audit_type type,
-		      enum hvp_status status, uint32_t patch_id,
-		      uint64_t sequence, uint32_t detail)
+static void record_event(struct hvp_engine *e, enum hvp_audit_ring ring,
+			 enum hvp_audit_type type, enum hvp_status status,
+			 uint32_t patch_id, uint64_t sequence, uint32_t detail)
 {
 	struct hvp_audit_event ev = {
 		.timestamp = e->platform->timestamp(e->platform->ctx),
@@ -51,7 +51,15 @@ void hvp_engine_event(struct hvp_engine *e, enum hvp_audit_type type,
 		.detail = detail,
 	};
 
-	hvp_audit_record(&e->audit, &ev);
+	hvp_audit_record(&e->audit, ring, &ev);
+}
+
+void hvp_engine_event(struct hvp_engine *e, enum hvp_audit_type type,
+		      enum hvp_status status, uint32_t patch_id,
+		      uint64_t sequence, uint32_t detail)
+{
+	record_event(e, HVP_AUDIT_GUARDED, type, status, patch_id, sequence,
+		     detail);
 }
 
 enum hvp_status hvp_engine_refuse(struct hvp_engine *e, enum hvp_status status,
@@ -62,6 +70,37 @@ enum hvp_status hvp_engine_refuse(struct hvp_engine *e, enum hvp_status status,
 	hvp_engine_event(e, HVP_AUDIT_REFUSAL, status, 0, 0, 0);
 	hvp_engine_log(e, HVP_LOG_WARN, "patch: refused %s: %s: %s\n", what,
 		       hvp_status_name(status), hvp_status_text(status));
+	return status;
+}
+
+/*
+ * The n-th refusal of its kind is logged and audited when n is at most
+ * HVP_REFUSAL_BURST or a power of two: a flood of a billion leaves 34
+ * lines, so it can neither roll the log ring over nor hide its own size.
+ */
+static bool refusal_recorded(uint64_t n)
+{
+	return n <= HVP_REFUSAL_BURST || (n & (n - 1)) == 0;
+}
+
+enum hvp_status hvp_engine_refuse_call(struct hvp_engine *e,
+				       enum hvp_status status, const char *what)
+{
+	uint64_t n;
+
+	if (status >= HVP_STATUS_COUNT)
+		return hvp_engine_refuse(e, status, what);
+	n = ++e->counters.refusals[status];
+	if (!refusal_recorded(n)) {
+		e->counters.unrecorded[status]++;
+		return status;
+	}
+	record_event(e, HVP_AUDIT_FLOODABLE, HVP_AUDIT_REFUSAL, status, 0, n, 0);
+	hvp_engine_log(e, HVP_LOG_WARN,
+		       "patch: refused %s: %s: %s (%llu so far, %llu not logged)\n",
+		       what, hvp_status_name(status), hvp_status_text(status),
+		       (unsigned long long)n,
+		       (unsigned long long)e->counters.unrecorded[status]);
 	return status;
 }
 

@@ -60,6 +60,9 @@ struct hvp_engine_counters {
 	uint64_t applies;
 	uint64_t reverts;
 	uint64_t refusals[HVP_STATUS_COUNT];
+	/* Of those refused by hvp_engine_refuse_call(): neither logged nor
+	 * audited, only counted. */
+	uint64_t unrecorded[HVP_STATUS_COUNT];
 	uint64_t blocked_writes;   /* guest writes EPT stopped, after lock */
 	uint64_t jump_label_writes; /* static-key switch steps performed */
 	uint64_t last_hold_cycles; /* vCPUs held by the last commit/revert */
@@ -131,6 +134,19 @@ hvp_engine_find_patch(const struct hvp_engine *e, uint32_t patch_id);
  * the hypercall layer's own refusals. */
 enum hvp_status hvp_engine_refuse(struct hvp_engine *e, enum hvp_status status,
 				  const char *what);
+
+/*
+ * A refusal of the call itself that any caller can provoke at will, ring 3
+ * included (a VMCALL from user mode, an unknown call, an answer page that
+ * is not plain RAM): counted always, but logged and audited only at the
+ * first HVP_REFUSAL_BURST of its kind and then at each power of two, and
+ * audited in the floodable ring, so that a flood never pushes a blocked
+ * write, a refused bundle or a patch event out of the log or the audit
+ * ring.  The event's sequence field holds the running count.
+ */
+#define HVP_REFUSAL_BURST 8u
+enum hvp_status hvp_engine_refuse_call(struct hvp_engine *e,
+				       enum hvp_status status, const char *what);
 
 /* Counts and audits a guest write to protected memory that EPT stopped. */
 void hvp_engine_blocked_write(struct hvp_engine *e, uint64_t gpa,

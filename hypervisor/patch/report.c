@@ -58,6 +58,10 @@ void hvp_engine_report_counters(const struct hvp_engine *e,
 		c->refusals[i] = e->counters.refusals[i];
 	c->blocked_writes = e->counters.blocked_writes;
 	c->jump_label_writes = e->counters.jump_label_writes;
+	for (int i = 0; i < HVP_STATUS_COUNT; i++)
+		c->unrecorded[i] = e->counters.unrecorded[i];
+	c->audit_overwritten = hvp_audit_overwritten(&e->audit, HVP_AUDIT_GUARDED);
+	c->audit_floodable_overwritten = hvp_audit_overwritten(&e->audit, HVP_AUDIT_FLOODABLE);
 }
 
 uint32_t hvp_engine_audit_read(const struct hvp_engine *e, uint64_t from,

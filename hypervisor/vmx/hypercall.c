@@ -190,10 +190,13 @@ static enum hvp_status dispatch(struct hc_call *c, uint64_t call)
 		status = HVP_E_UNKNOWN_CALL;
 	else
 		status = handlers[call](c);
-	/* The engine logs and counts its own refusals; these are ours. */
+	/* The engine logs and counts its own refusals; these are ours, and
+	 * rate-limited, since any caller can provoke them at will. */
 	if (status == HVP_E_UNKNOWN_CALL ||
 	    (status == HVP_E_BAD_POINTER && (hvp_hypercall_flags(call) & HVP_HC_F_OUT_PAGE)))
-		hvp_engine_refuse(&hv_engine, status, call_name(call));
+		hvp_engine_refuse_call(&hv_engine, status, call_name(call));
+	else
+		hvp_debug("cpu %u: hypercall %s -> %u\n", c->v->index, call_name(call), status);
 	return status;
 }
 
@@ -203,15 +206,16 @@ enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r)
 	uint64_t call = r->rax;
 	enum hvp_status status;
 
+	/* Refusals of the call itself are rate-limited by the engine, and
+	 * get no debug line either, so that no caller can flood the log. */
 	if (hvp_guest_cpl() != 0) {
-		status = hvp_engine_refuse(&hv_engine, HVP_E_CPL, call_name(call));
+		status = hvp_engine_refuse_call(&hv_engine, HVP_E_CPL, call_name(call));
 	} else if (!hvp_patch_host_try_enter(v)) {
 		status = HVP_E_BUSY;
 	} else {
 		status = dispatch(&c, call);
 		hvp_patch_host_leave();
 	}
-	hvp_debug("cpu %u: hypercall %s -> %u\n", v->index, call_name(call), status);
 	r->rax = status;
 	r->rbx = c.result;
 	return EXIT_SKIP_INSTRUCTION;

@@ -330,6 +330,15 @@ struct hvp_counters {
 	hvp_u64 blocked_writes;
 	hvp_u64 blocked_cr_writes;
 	hvp_u64 jump_label_writes; /* static-key switch steps performed */
+	/* Dropped events, so that a reader of the audit log or of the
+	 * hypervisor's log learns how many it cannot see, and of which kind.
+	 * Refusals anyone can provoke at will (a ring-3 VMCALL, an unknown
+	 * call, a bad answer page) are logged and audited only at the first
+	 * 8 of a kind and then at each power of two: */
+	hvp_u64 unrecorded[32];    /* counted only, by enum hvp_status */
+	hvp_u64 audit_overwritten; /* other events pushed out of the ring */
+	hvp_u64 audit_floodable_overwritten; /* such refusals pushed out of
+					      * their own ring */
 };
 
 /* ------------------------------------------------------------------ */
@@ -376,7 +385,7 @@ struct hvp_log_page {
 HVP_ABI_ASSERT_SIZE(struct hvp_page_list, 8);
 HVP_ABI_ASSERT_SIZE(struct hvp_status_info, 168);
 HVP_ABI_ASSERT_SIZE(struct hvp_patch_info, 56);
-HVP_ABI_ASSERT_SIZE(struct hvp_counters, 920);
+HVP_ABI_ASSERT_SIZE(struct hvp_counters, 1192);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_header, 128);
 HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 96);
 HVP_ABI_ASSERT_SIZE(struct hvp_reloc, 24);

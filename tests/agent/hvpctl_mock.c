@@ -5,7 +5,8 @@
  *   nodev        open fails: no /dev/hvpatch (ENOENT)
  *   unprotected  every ioctl fails with ENODEV (no hypervisor)
  *   locked       (default) a locked guest with patches, a 150-event audit
- *                log (two pages), counters, and a hypervisor log of 1000
+ *                log (two pages), counters (10,000 ring-3 refusals, of
+ *                which 9,982 were only counted), and a hypervisor log of 1000
  *                lines "line NNN\n" of which the ring kept the last 800
  *                (three pages); APPLY wants HVPBNDL1 magic
  *   empty        locked, nothing applied, empty log
@@ -160,7 +161,9 @@ int hvpctl_dev_ioctl(unsigned long cmd, void *arg)
 
 		if (!empty) {
 			c->refusals[HVP_E_BAD_SIGNATURE] = 3;
-			c->refusals[HVP_E_CPL] = 1;
+			c->refusals[HVP_E_CPL] = 10000;
+			c->unrecorded[HVP_E_CPL] = 9982;
+			c->audit_floodable_overwritten = 2;
 			c->exits[10] = 5000;
 			c->exits[48] = 2;
 			c->blocked_writes = 1;

@@ -70,6 +70,9 @@ expect locked 0 '^150 +1150000 ' log
 expect locked 0 '^140 ' log 140
 expect locked 0 '^\[1800 earlier bytes were overwritten in the hypervisor.s log ring\]$' hvlog
 expect locked 0 '^line 999$' hvlog
+expect locked 0 '^\[dropped: 9982 HVP_E_CPL refusals were counted but not recorded \(rate limit\)\]$' hvlog
+expect locked 0 '^\[dropped: 9982 HVP_E_CPL refusals were counted but not recorded \(rate limit\)\]$' log
+expect locked 0 '^\[dropped: 0 events and 2 rate-limited refusals were overwritten in the audit ring\]$' log
 expect locked 0 '^line 990$' hvlog 8910
 expect locked 1 "'x' is not an offset" hvlog x
 expect locked 1 "'abc' is not a serial number" log abc
@@ -87,9 +90,10 @@ expect_json locked 0 'j["ok"] and j["locked"] and j["regions"][2]["name"] == "ar
 expect_json locked 0 '[p["id"] for p in j["patches"]] == [2, 3] and len(j["patches"][0]["key_id"]) == 64' list
 expect_json locked 0 '[e["serial"] for e in j["events"]] == list(range(1, 151))' log
 expect_json locked 0 '[e["serial"] for e in j["events"]] == list(range(140, 151)) and j["events"][0]["type"] == "APPLY"' log 140
-expect_json locked 0 'j["refusals"] == {"HVP_E_CPL": 1, "HVP_E_BAD_SIGNATURE": 3} and j["exits"] == {"10": 5000, "48": 2} and j["jump_label_writes"] == 6' counters
+expect_json locked 0 'j["refusals"] == {"HVP_E_CPL": 10000, "HVP_E_BAD_SIGNATURE": 3} and j["exits"] == {"10": 5000, "48": 2} and j["jump_label_writes"] == 6' counters
 expect_json locked 0 'j["start"] == 1800 and j["end"] == 9000 and j["dropped"] == 1800 and j["text"] == "".join("line %03u\n" % i for i in range(200, 1000))' hvlog
-expect_json locked 0 'j["dropped"] == 0 and j["text"] == "line 999\n"' hvlog 8991
+expect_json locked 0 'j["dropped"] == 0 and j["text"] == "line 999\n" and j["unrecorded"] == {"HVP_E_CPL": 9982}' hvlog 8991
+expect_json locked 0 'j["dropped"] == {"overwritten": 0, "floodable_overwritten": 2, "unrecorded": {"HVP_E_CPL": 9982}}' log
 expect_json locked 0 'j["ok"] and j["patch_id"] == 7' apply "$tmp/bundle.hvp"
 expect_json locked 3 'not j["ok"] and j["refused"] and j["status"] == "HVP_E_BAD_MAGIC" and j["code"] == 7' apply "$tmp/notbundle"
 expect_json locked 2 'not j["ok"] and j["errno"] == 2' apply "$tmp/missing"
@@ -100,7 +104,7 @@ expect empty 0 '^no patches applied$' list
 expect empty 0 '^audit log is empty$' log
 expect empty 0 '^  none$' counters
 expect_json empty 0 'j["patches"] == []' list
-expect_json empty 0 'j["events"] == []' log
+expect_json empty 0 'j["events"] == [] and j["dropped"]["unrecorded"] == {}' log
 expect_json empty 0 'j["refusals"] == {} and j["exits"] == {}' counters
 expect_json empty 0 'j["text"] == "" and j["end"] == 0' hvlog
 expect_json empty 0 'j["applied_count"] == 0 and j["arena_used"] == 0' status

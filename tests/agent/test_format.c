@@ -205,21 +205,53 @@ static void test_audit(void **state)
 		{ .serial = 2, .timestamp = 200, .sequence = 9, .type = HVP_AUDIT_REFUSAL,
 		  .status = HVP_E_WRONG_BUILD, .patch_id = 0, .detail = 0 },
 	};
+	static struct hvp_counters drops;
 	char *out;
 
-	CAPTURE(out, hvpctl_print_audit(f, ev, 2, false));
+	CAPTURE(out, hvpctl_print_audit(f, ev, 2, &drops, false));
+	assert_null(strstr(out, "dropped"));
 	assert_non_null(strstr(out, "\n1      100                  LOCK          HVP_OK"));
 	assert_non_null(strstr(out, "\n2      200                  REFUSAL       HVP_E_WRONG_BUILD      0      0x9"));
 	free(out);
-	CAPTURE(out, hvpctl_print_audit(f, ev, 0, false));
+	CAPTURE(out, hvpctl_print_audit(f, ev, 0, &drops, false));
 	assert_string_equal(out, "audit log is empty\n");
 	free(out);
-	CAPTURE(out, hvpctl_print_audit(f, ev, 2, true));
+	CAPTURE(out, hvpctl_print_audit(f, ev, 2, &drops, true));
 	assert_string_equal(out, "{\"command\": \"log\", \"ok\": true, \"events\": ["
 				 "{\"serial\": 1, \"tsc\": 100, \"type\": \"LOCK\", \"status\": \"HVP_OK\", "
 				 "\"patch_id\": 0, \"sequence\": 0, \"detail\": 4096}, "
 				 "{\"serial\": 2, \"tsc\": 200, \"type\": \"REFUSAL\", \"status\": "
-				 "\"HVP_E_WRONG_BUILD\", \"patch_id\": 0, \"sequence\": 9, \"detail\": 0}]}\n");
+				 "\"HVP_E_WRONG_BUILD\", \"patch_id\": 0, \"sequence\": 9, \"detail\": 0}], "
+				 "\"dropped\": {\"overwritten\": 0, \"floodable_overwritten\": 0, "
+				 "\"unrecorded\": {}}}\n");
+	free(out);
+
+	/* What the reader cannot see is said, by kind. */
+	drops.unrecorded[HVP_E_CPL] = 9982;
+	drops.unrecorded[HVP_E_UNKNOWN_CALL] = 3;
+	drops.audit_floodable_overwritten = 7;
+	CAPTURE(out, hvpctl_print_audit(f, ev, 0, &drops, false));
+	assert_string_equal(out,
+			    "[dropped: 3 HVP_E_UNKNOWN_CALL refusals were counted but not recorded (rate limit)]\n"
+			    "[dropped: 9982 HVP_E_CPL refusals were counted but not recorded (rate limit)]\n"
+			    "[dropped: 0 events and 7 rate-limited refusals were overwritten in the audit ring]\n"
+			    "audit log is empty\n");
+	free(out);
+	CAPTURE(out, hvpctl_print_audit(f, ev, 0, &drops, true));
+	assert_string_equal(out, "{\"command\": \"log\", \"ok\": true, \"events\": [], "
+				 "\"dropped\": {\"overwritten\": 0, \"floodable_overwritten\": 7, "
+				 "\"unrecorded\": {\"HVP_E_UNKNOWN_CALL\": 3, \"HVP_E_CPL\": 9982}}}\n");
+	free(out);
+	CAPTURE(out, hvpctl_print_hvlog(f, "a\n", 2, 0, 0, 2, &drops, false));
+	assert_string_equal(out,
+			    "[dropped: 3 HVP_E_UNKNOWN_CALL refusals were counted but not recorded (rate limit)]\n"
+			    "[dropped: 9982 HVP_E_CPL refusals were counted but not recorded (rate limit)]\n"
+			    "a\n");
+	free(out);
+	CAPTURE(out, hvpctl_print_hvlog(f, "a\n", 2, 0, 0, 2, &drops, true));
+	assert_string_equal(out, "{\"command\": \"hvlog\", \"ok\": true, \"start\": 0, "
+				 "\"end\": 2, \"dropped\": 0, \"unrecorded\": "
+				 "{\"HVP_E_UNKNOWN_CALL\": 3, \"HVP_E_CPL\": 9982}, \"text\": \"a\\n\"}\n");
 	free(out);
 	assert_string_equal(hvpctl_audit_type_name(0), "UNKNOWN");
 	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_WRITE), "BLOCKED_WRITE");

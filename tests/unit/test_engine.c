@@ -637,6 +637,131 @@ static void audit_records_events(void **state)
 	free(b.data);
 }
 
+/* Every event from serial 1, a page of 102 at a time, as hvpatchctl reads. */
+static uint32_t read_whole_audit(const struct hvp_audit *a,
+				 struct hvp_audit_event *out, uint32_t max)
+{
+	uint64_t from = 1;
+	uint32_t n = 0, got;
+
+	while (n < max && (got = hvp_audit_read(a, from, out + n,
+						n + 102 <= max ? 102 : max - n))) {
+		n += got;
+		from = out[n - 1].serial + 1;
+	}
+	return n;
+}
+
+static void audit_rings_keep_guarded_events_apart(void **state)
+{
+	static struct hvp_audit a;
+	static struct hvp_audit_event ev[400];
+	uint32_t n, guarded = 0;
+
+	(void)state;
+	for (uint64_t i = 1; i <= 300; i++) {
+		struct hvp_audit_event e = { .sequence = i };
+
+		hvp_audit_record(&a, i % 50 ? HVP_AUDIT_FLOODABLE : HVP_AUDIT_GUARDED, &e);
+	}
+	assert_int_equal(hvp_audit_overwritten(&a, HVP_AUDIT_GUARDED), 0);
+	assert_int_equal(hvp_audit_overwritten(&a, HVP_AUDIT_FLOODABLE),
+			 294 - HVP_AUDIT_FLOODABLE_ENTRIES);
+	n = read_whole_audit(&a, ev, 400);
+	assert_int_equal(n, 6 + HVP_AUDIT_FLOODABLE_ENTRIES);
+	for (uint32_t i = 0; i < n; i++) {
+		/* One numbering: the serial is the order of recording. */
+		assert_int_equal(ev[i].serial, ev[i].sequence);
+		if (i)
+			assert_true(ev[i].serial > ev[i - 1].serial);
+		guarded += ev[i].sequence % 50 == 0;
+	}
+	assert_int_equal(guarded, 6);
+	assert_int_equal(ev[0].serial, 50);
+	assert_int_equal(ev[n - 1].serial, 300);
+	/* A read from the middle starts at the first serial held after it. */
+	assert_int_equal(hvp_audit_read(&a, 251, ev, 1), 1);
+	assert_int_equal(ev[0].serial, 300 - HVP_AUDIT_FLOODABLE_ENTRIES);
+
+	/* Guarded events push out only their own kind, oldest first. */
+	for (uint64_t i = 301; i <= 600; i++) {
+		struct hvp_audit_event e = { .sequence = i };
+
+		hvp_audit_record(&a, HVP_AUDIT_GUARDED, &e);
+	}
+	assert_int_equal(hvp_audit_overwritten(&a, HVP_AUDIT_GUARDED), 306 - HVP_AUDIT_ENTRIES);
+	n = read_whole_audit(&a, ev, 400);
+	assert_int_equal(n, HVP_AUDIT_ENTRIES + HVP_AUDIT_FLOODABLE_ENTRIES);
+	assert_int_equal(ev[0].serial, 300 - HVP_AUDIT_FLOODABLE_ENTRIES);
+	assert_int_equal(ev[n - 1].serial, 600);
+}
+
+static unsigned int count_lines_with(const char *log, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (const char *p = log; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* The issue's attack: a blocked write, then 10,000 VMCALLs from ring 3
+ * (and unknown calls from ring 0) to push it out of the logs. */
+static void flood_of_call_refusals_keeps_security_events(void **state)
+{
+	struct fixture *f = *state;
+	static struct hvp_audit_event ev[400];
+	bool blocked = false, applied = false, replay = false;
+	struct buffer b;
+	uint32_t id, n, floodable = 0;
+
+	fx_bundle(f, &fn_a, 1, 7, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	assert_refused(f, &b, HVP_E_REPLAY);
+	hvp_engine_blocked_write(f->engine, FX_TEXT_GPA + 0x10, HVP_REGION_TEXT);
+	f->log_len = 0;
+	f->log[0] = '\0';
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(hvp_engine_refuse_call(f->engine, HVP_E_CPL, "apply"),
+				 HVP_E_CPL);
+	for (int i = 0; i < 300; i++)
+		hvp_engine_refuse_call(f->engine, HVP_E_UNKNOWN_CALL, "unknown call");
+
+	/* Counted in full; logged at 1..8 and each power of two. */
+	assert_int_equal(f->engine->counters.refusals[HVP_E_CPL], 10000);
+	assert_int_equal(f->engine->counters.unrecorded[HVP_E_CPL], 10000 - 18);
+	assert_int_equal(f->engine->counters.unrecorded[HVP_E_UNKNOWN_CALL], 300 - 13);
+	assert_int_equal(count_lines_with(f->log, "HVP_E_CPL"), 18);
+	assert_int_equal(count_lines_with(f->log, "HVP_E_UNKNOWN_CALL"), 13);
+	assert_non_null(strstr(f->log, "refused apply: HVP_E_CPL: hypercall from CPL > 0 "
+				       "(8192 so far, 8174 not logged)\n"));
+	/* 31 lines in all: far below the 64 KiB log ring. */
+	assert_true(f->log_len < 4096);
+
+	assert_int_equal(hvp_audit_overwritten(&f->engine->audit, HVP_AUDIT_GUARDED), 0);
+	n = read_whole_audit(&f->engine->audit, ev, 400);
+	for (uint32_t i = 0; i < n; i++) {
+		blocked |= ev[i].type == HVP_AUDIT_BLOCKED_WRITE &&
+			   ev[i].sequence == FX_TEXT_GPA + 0x10;
+		applied |= ev[i].type == HVP_AUDIT_APPLY && ev[i].patch_id == id;
+		replay |= ev[i].type == HVP_AUDIT_REFUSAL && ev[i].status == HVP_E_REPLAY;
+		if (ev[i].status == HVP_E_CPL || ev[i].status == HVP_E_UNKNOWN_CALL)
+			floodable++;
+	}
+	assert_true(blocked && applied && replay);
+	/* 3 registrations, lock, apply, replay, blocked write: all there. */
+	assert_int_equal(n - floodable, 7);
+	assert_int_equal(floodable, 18 + 13);
+	/* The newest ring-3 event carries its running count. */
+	for (uint32_t i = n; i-- > 0;) {
+		if (ev[i].status == HVP_E_CPL) {
+			assert_int_equal(ev[i].sequence, 8192);
+			break;
+		}
+	}
+	free(b.data);
+}
+
 #define LOCKED(test) cmocka_unit_test_setup_teardown(test, setup_locked, teardown)
 #define UNLOCKED(test) cmocka_unit_test_setup_teardown(test, setup_unlocked, teardown)
 
@@ -668,6 +793,8 @@ int main(void)
 		UNLOCKED(registration_rules),
 		LOCKED(guest_page_table_edits_after_lock_are_ignored),
 		LOCKED(audit_records_events),
+		cmocka_unit_test(audit_rings_keep_guarded_events_apart),
+		LOCKED(flood_of_call_refusals_keeps_security_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,6 +94,17 @@ set -- $(statuses)
 say "a hypercall from ring 3 (HVP_E_CPL is 3):"
 run hvp-vmcall
 [ "$out" = "status 3" ]; check attack-ring3 $? "$out"
+say "a blocked write, then 10,000 hypercalls from ring 3 to push it out of the logs:"
+run insmod /lib/hvpatch/hvp_attack.ko mode=alias target_addr=$target
+blocked=$(hvpatchctl log | awk '$3 == "BLOCKED_WRITE" { s = $1 } END { print s }')
+run hvp-vmcall 10000
+[ "$out" = "status 3 x10000" ]; check attack-flood $? "$out"
+out=$(hvpatchctl log 2>&1)
+printf '%s\n' "$out" | grep '^\[dropped' | sed 's/^/HVP-DEMO:   /'
+[ -n "$blocked" ] && printf '%s\n' "$out" | awk -v s="$blocked" '$1 == s && $3 == "BLOCKED_WRITE" { f = 1 } END { exit !f }' &&
+	printf '%s\n' "$out" | grep -q '^\[dropped: [0-9]* HVP_E_CPL refusals were counted but not recorded (rate limit)\]$' &&
+	hvpatchctl --json hvlog | grep -q '"unrecorded": {[^}]*"HVP_E_CPL": [0-9]'
+check flood-kept-blocked $? "blocked write (serial $blocked) still in the audit log after the flood; the drops are reported"
 say "writing the patch arena through an alias:"
 arena=$(hvpatchctl status | sed -n 's/^ *arena *\(0x[0-9a-f]*\).*/\1/p')
 attack arena arena_addr=$arena

@@ -15,3 +15,10 @@ openssl ecparam -name secp384r1 -genkey -noout 2>/dev/null |
 	openssl pkey -pubout -outform DER -out p384.der
 openssl ec -in key.pem -pubout -conv_form compressed -outform DER \
 	-out compressed.der 2>/dev/null
+# More keys than the verifier keeps comb tables for (crypto/p256.c): each
+# signs the same message.
+for i in 0 1 2 3 4 5 6 7 8 9 10; do
+	openssl ecparam -name prime256v1 -genkey -noout -out "many-$i.pem" 2>/dev/null
+	openssl pkey -in "many-$i.pem" -pubout -outform DER -out "many-$i.der"
+	openssl dgst -sha256 -sign "many-$i.pem" -out "many-$i.sig" msg.bin
+done

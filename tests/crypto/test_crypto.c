@@ -109,6 +109,40 @@ static void openssl_signature_verifies(void **state)
 	assert_int_equal(hvp_ecdsa_p256_verify(&key, hash, sig.bytes, sig.len), 0);
 }
 
+/*
+ * Eleven keys, more than the verifier keeps tables for, used round-robin
+ * twice: every key verifies its own signature and refuses its
+ * neighbour's, whether its table is kept, rebuilt or was evicted.
+ */
+#define MANY_KEYS 11
+static void many_keys_round_robin(void **state)
+{
+	struct hvp_pubkey keys[MANY_KEYS];
+	struct blob der, sigs[MANY_KEYS], msg;
+	uint8_t hash[32];
+	char name[32];
+
+	load("msg.bin", &msg);
+	hvp_sha256(msg.bytes, msg.len, hash);
+	for (int i = 0; i < MANY_KEYS; i++) {
+		snprintf(name, sizeof(name), "many-%d.der", i);
+		load(name, &der);
+		assert_int_equal(hvp_pubkey_from_spki_der(der.bytes, der.len, &keys[i]), 0);
+		snprintf(name, sizeof(name), "many-%d.sig", i);
+		load(name, &sigs[i]);
+	}
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < MANY_KEYS; i++) {
+			const struct blob *other = &sigs[(i + 1) % MANY_KEYS];
+
+			assert_int_equal(hvp_ecdsa_p256_verify(&keys[i], hash, sigs[i].bytes,
+							       sigs[i].len), 0);
+			assert_int_not_equal(hvp_ecdsa_p256_verify(&keys[i], hash, other->bytes,
+								   other->len), 0);
+		}
+	}
+}
+
 static void any_flipped_byte_fails(void **state)
 {
 	struct hvp_pubkey key;
@@ -185,6 +219,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(sha256_known_answers),
 		cmocka_unit_test(spki_key_id_matches_openssl),
 		cmocka_unit_test(openssl_signature_verifies),
+		cmocka_unit_test(many_keys_round_robin),
 		cmocka_unit_test(any_flipped_byte_fails),
 		cmocka_unit_test(malformed_signatures_fail),
 		cmocka_unit_test(refuses_other_keys),

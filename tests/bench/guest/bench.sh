@@ -28,10 +28,12 @@ b mode "$mode" rounds="$rounds" cpus="$(grep -c ^processor /proc/cpuinfo)"
 b tsc_khz "$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]\)\([0-9]*\) MHz.*/\1\2\3/p' | head -n1)"
 
 # Exits so far, "name=count ..." (hvpatchctl counters' table: number,
-# name, count; spaces in a name become _).
+# name, count; in a name, what is not a letter or digit becomes _).
 exits() {
 	hvpatchctl counters | awk '/^vm exits:/ { f = 1; next }
-		f && NF >= 3 { n = $2; for (i = 3; i < NF; i++) n = n "_" $i; printf "%s=%s ", n, $NF }'
+		f && $1 ~ /^[0-9]+$/ && NF >= 3 {
+			n = $2; for (i = 3; i < NF; i++) n = n "_" $i
+			gsub(/[^A-Za-z0-9_]/, "_", n); printf "%s=%s ", n, $NF }'
 }
 
 # workload NAME COMMAND...: guest time, and under hvpatch the exits.
@@ -44,6 +46,9 @@ workload() {
 	b workload "$mode" "$name" "$out" before: $before after: $after
 }
 workloads() {
+	# The counter reads' own exits (starting hvpatchctl twice), which the
+	# report takes off every workload's.
+	workload none hvp-bench syscalls 0
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	[ "$mode" = baseline ] || before=$(exits)
 	sleep $idle
@@ -57,22 +62,28 @@ workloads() {
 	workload pagefault hvp-bench pagefault $((20000 / scale))
 }
 
-hold() { hvpatchctl status --json | sed -n 's/.*"last_hold_cycles": \([0-9]*\).*/\1/p'; }
+# /proc/cmdline reads per second, patched after an apply and unpatched
+# after the revert, in the first $read_rounds rounds: the report takes
+# the median of each, since one reading moves by a percent or so.
+read_rounds=5
+reads() { [ "$2" -le $read_rounds ] && b reads "$1" "$(hvp-bench reads 1)"; }
+
+hold() { hvpatchctl --json status | sed -n 's/.*"last_hold_cycles": \([0-9]*\).*/\1/p'; }
 
 case $mode in
 hvpatch)
 	hvpatchctl status | grep -q 'protection: LOCKED' || fail "not locked"
-	b reads unpatched "$(hvp-bench reads 2)"
 	i=1
 	while [ $i -le "$rounds" ]; do
 		out=$(hvp-bench change $marker present -- hvpatchctl apply "/bin/demo-seq$((i + 1)).hvp") ||
 			fail "apply round $i: $out"
 		id=$(printf '%s\n' "$out" | sed -n 's/^applied: patch id //p')
 		b apply hvpatch "$(printf '%s\n' "$out" | grep cmd_us=)" hold_cycles=$(hold)
-		[ $i = 1 ] && b reads hvpatch "$(hvp-bench reads 2)"
+		reads hvpatch $i
 		out=$(hvp-bench change $marker absent -- hvpatchctl revert "$id") ||
 			fail "revert round $i: $out"
 		b revert hvpatch "$(printf '%s\n' "$out" | grep cmd_us=)" hold_cycles=$(hold)
+		reads unpatched $i
 		i=$((i + 1))
 	done
 	workloads
@@ -80,7 +91,6 @@ hvpatch)
 livepatch)
 	[ -d /sys/kernel/livepatch ] || fail "no CONFIG_LIVEPATCH"
 	addr=0x$(awk '$3 == "saved_command_line" { print $1; exit }' /proc/kallsyms)
-	b reads unpatched "$(hvp-bench reads 2)"
 	i=1
 	while [ $i -le "$rounds" ]; do
 		# The transition file reads 0 once every task runs the new code;
@@ -89,11 +99,12 @@ livepatch)
 			insmod /lib/hvpatch/hvp_klp_cmdline.ko saved_command_line_addr="$addr") ||
 			fail "livepatch round $i: $out"
 		b apply livepatch "$out"
-		[ $i = 1 ] && b reads livepatch "$(hvp-bench reads 2)"
+		reads livepatch $i
 		out=$(hvp-bench change $marker absent $klp/transition=0 -- \
 			sh -c "echo 0 > $klp/enabled") || fail "livepatch disable round $i: $out"
 		b revert livepatch "$out"
 		rmmod hvp_klp_cmdline || fail "rmmod round $i"
+		reads unpatched $i
 		i=$((i + 1))
 	done
 	;;

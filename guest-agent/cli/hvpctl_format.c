@@ -250,12 +250,8 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 		for (unsigned int s = 0; s < ARRAY_LEN(c->refusals); s++) {
 			if (!c->refusals[s])
 				continue;
-			fprintf(f, "%s\"", any ? ", " : "");
-			if (s < HVP_STATUS_COUNT)
-				fputs(hvpctl_status_name(s), f);
-			else
-				fprintf(f, "status_%u", s);
-			fprintf(f, "\": %" PRIu64, c->refusals[s]);
+			fprintf(f, "%s\"%s\": %" PRIu64, any ? ", " : "",
+				hvpctl_status_name(s), c->refusals[s]);
 			any = true;
 		}
 		fputs("}, \"exits\": {", f);
@@ -275,11 +271,8 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 	for (unsigned int s = 0; s < ARRAY_LEN(c->refusals); s++) {
 		if (!c->refusals[s])
 			continue;
-		if (s < HVP_STATUS_COUNT)
-			fprintf(f, "  %-22s %10" PRIu64 "  %s\n", hvpctl_status_name(s),
-				c->refusals[s], hvpctl_status_text(s));
-		else
-			fprintf(f, "  status %-15u %10" PRIu64 "\n", s, c->refusals[s]);
+		fprintf(f, "  %-22s %10" PRIu64 "  %s\n", hvpctl_status_name(s),
+			c->refusals[s], hvpctl_status_text(s));
 		any = true;
 	}
 	if (!any)

@@ -66,8 +66,16 @@ static enum hvp_status check_relocs(const struct hvp_bundle_view *view,
 		if (width == 0 || !range_within(reloc->offset, width,
 						r->code_len))
 			return HVP_E_BAD_RELOC;
+		if (reloc->addend < -HVP_MAX_RELOC_ADDEND ||
+		    reloc->addend > HVP_MAX_RELOC_ADDEND)
+			return HVP_E_BAD_RELOC;
 		switch (reloc->target) {
 		case HVP_RELOC_TARGET_KERNEL:
+			break;
+		case HVP_RELOC_TARGET_ABSOLUTE:
+			/* A value, not a place: PC-relative makes no sense. */
+			if (reloc->type == HVP_RELOC_PC32)
+				return HVP_E_BAD_RELOC;
 			break;
 		case HVP_RELOC_TARGET_SELF:
 			if (reloc->symbol_offset < 0 ||

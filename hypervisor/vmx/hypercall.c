@@ -26,6 +26,7 @@ static const char *const call_names[] = {
 	[HVP_HC_REGISTER_RODATA] = "register rodata",
 	[HVP_HC_REGISTER_ARENA] = "register arena", [HVP_HC_LOCK] = "lock",
 	[HVP_HC_REGISTER_JUMP_TABLE] = "register jump table",
+	[HVP_HC_REGISTER_IMAGE] = "register image",
 	[HVP_HC_APPLY] = "apply", [HVP_HC_REVERT] = "revert",
 	[HVP_HC_LIST] = "list", [HVP_HC_AUDIT_READ] = "audit read",
 	[HVP_HC_COUNTERS] = "counters", [HVP_HC_LOG_READ] = "log read",
@@ -161,6 +162,8 @@ static enum hvp_status dispatch(struct vcpu *v, uint64_t call, uint64_t a, uint6
 		return hvp_engine_register(&hv_engine, HVP_REGION_ARENA, a, b);
 	case HVP_HC_REGISTER_JUMP_TABLE:
 		return hvp_engine_register_jump_table(&hv_engine, a, b);
+	case HVP_HC_REGISTER_IMAGE:
+		return hvp_engine_register_image(&hv_engine, a, b);
 	case HVP_HC_LOCK:
 		return lock(v, a);
 	case HVP_HC_APPLY: {

@@ -64,7 +64,9 @@ typedef int64_t hvp_s64;
 	X(HVP_E_NO_SUCH_PATCH, 27, "no applied patch with that id")            \
 	X(HVP_E_TABLE_FULL, 28, "too many applied patches")                    \
 	X(HVP_E_NO_MEMORY, 29, "hypervisor out of memory")                     \
-	X(HVP_E_INTERNAL, 30, "internal error")
+	X(HVP_E_INTERNAL, 30, "internal error")                                \
+	X(HVP_E_RELOC_OUTSIDE_IMAGE, 31,                                       \
+	  "relocation target outside the kernel image")
 
 enum hvp_status {
 #define HVP_STATUS_ENUM(name, value, text) name = value,
@@ -126,6 +128,7 @@ static inline const char *hvp_status_text(unsigned int status)
 #define HVP_HC_REGISTER_ARENA 0x12  /* RBX = gva, RCX = size */
 #define HVP_HC_LOCK 0x13            /* RBX = gva of the kernel's GNU build-id note */
 #define HVP_HC_REGISTER_JUMP_TABLE 0x14 /* RBX = gva of __jump_table, RCX = size */
+#define HVP_HC_REGISTER_IMAGE 0x15  /* RBX = gva of _text, RCX = size to _end */
 #define HVP_HC_APPLY 0x20           /* RBX = page list of the bundle -> RBX = patch id */
 #define HVP_HC_REVERT 0x21          /* RBX = patch id */
 #define HVP_HC_LIST 0x22            /* RBX = out page: struct hvp_patch_list -> RBX = count */
@@ -171,6 +174,9 @@ struct hvp_page_list {
 #define HVP_MAX_DESCRIPTION_LEN 256u
 #define HVP_MAX_CODE_LEN (64u * 1024u)
 #define HVP_MAX_FUNCTION_SIZE (64u * 1024u)
+/* A relocation's addend reaches at most this far from its symbol: a field
+ * of a kernel object, or the tail of a PC-relative instruction. */
+#define HVP_MAX_RELOC_ADDEND (64 * 1024)
 
 struct hvp_bundle_header {
 	hvp_u8 magic[HVP_BUNDLE_MAGIC_LEN]; /* HVP_BUNDLE_MAGIC */
@@ -216,8 +222,11 @@ enum hvp_reloc_type {
 };
 
 enum hvp_reloc_target {
-	HVP_RELOC_TARGET_KERNEL = 1, /* symbol = offset from kernel text base */
-	HVP_RELOC_TARGET_SELF = 2    /* symbol = offset in this code blob */
+	HVP_RELOC_TARGET_KERNEL = 1,  /* symbol = offset from kernel text base */
+	HVP_RELOC_TARGET_SELF = 2,    /* symbol = offset in this code blob */
+	HVP_RELOC_TARGET_ABSOLUTE = 3 /* symbol = the value itself, no slide:
+				       * a per-CPU (%gs) offset or an absolute
+				       * symbol; ABS64 and ABS32S only */
 };
 
 struct hvp_reloc {
@@ -324,6 +333,8 @@ struct hvp_log_page {
 #define HVP_ABI_ASSERT_SIZE(type, size)                                        \
 	_Static_assert(sizeof(type) == (size), #type " layout changed")
 
+/* Every status has its refusal counter (struct hvp_counters). */
+_Static_assert(HVP_STATUS_COUNT <= 32, "hvp_counters.refusals is full");
 HVP_ABI_ASSERT_SIZE(struct hvp_page_list, 8);
 HVP_ABI_ASSERT_SIZE(struct hvp_status_info, 168);
 HVP_ABI_ASSERT_SIZE(struct hvp_patch_info, 56);

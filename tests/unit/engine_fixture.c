@@ -116,6 +116,8 @@ static void register_and_lock(struct fixture *f, bool jump_table)
 					    16u * FX_JUMP_SITES) != HVP_OK) ||
 	    hvp_engine_register(f->engine, HVP_REGION_ARENA, FX_ARENA_GVA,
 				FX_ARENA_SIZE) != HVP_OK ||
+	    hvp_engine_register_image(f->engine, FX_IMAGE_GVA,
+				      FX_IMAGE_SIZE) != HVP_OK ||
 	    hvp_engine_lock(f->engine, f->cr3, FX_RODATA_GVA + 0x40) != HVP_OK)
 		abort();
 }
@@ -277,6 +279,13 @@ void fx_unsigned_bundle(struct fixture *f, const struct fx_replacement *r,
 	}
 	if (!bundle_write(&in, out))
 		abort();
+}
+
+struct hvp_reloc *fx_reloc(struct buffer *unsigned_bundle, uint32_t index)
+{
+	return (struct hvp_reloc *)(unsigned_bundle->data +
+				    sizeof(struct hvp_bundle_header) +
+				    sizeof(struct hvp_replacement)) + index;
 }
 
 void fx_sign(struct fixture *f, const struct buffer *in, struct buffer *out)

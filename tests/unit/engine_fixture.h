@@ -24,6 +24,9 @@
 #define FX_ARENA_GVA 0xffffffffc0000000ull
 #define FX_ARENA_SIZE 0x4000ull
 #define FX_ARENA_GPA 0x1400000ull
+/* The kernel image, _text to _end: text, rodata and (unsimulated) data. */
+#define FX_IMAGE_GVA FX_TEXT_GVA
+#define FX_IMAGE_SIZE 0x1100000ull
 #define FX_DESC_GPA 0x1f00000ull
 #define FX_BUNDLE_GPA 0x2000000ull
 
@@ -34,6 +37,10 @@
 #define FX_FN_SIZE 0x40u
 #define FX_SYM_DATA 0x8000u /* a kernel symbol relocations point at */
 #define FX_CODE_LEN 32u
+/* The fixture code's relocations: 0 ABS64 SELF, 1 ABS32S KERNEL, 2 PC32
+ * KERNEL (see engine_fixture.c). */
+#define FX_RELOC_ABS32S 1u
+#define FX_RELOC_PC32 2u
 
 struct fixture {
 	struct sim_machine m;
@@ -82,6 +89,8 @@ struct fx_replacement {
 void fx_unsigned_bundle(struct fixture *f, const struct fx_replacement *r,
 			uint32_t count, uint64_t sequence, struct buffer *out);
 void fx_sign(struct fixture *f, const struct buffer *in, struct buffer *out);
+/* The index-th relocation of an unsigned bundle's first replacement. */
+struct hvp_reloc *fx_reloc(struct buffer *unsigned_bundle, uint32_t index);
 void fx_bundle(struct fixture *f, const struct fx_replacement *r,
 	       uint32_t count, uint64_t sequence, struct buffer *out);
 

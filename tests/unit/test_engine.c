@@ -438,14 +438,159 @@ static void relocation_out_of_range(void **state)
 	struct hvp_reloc *pc32;
 
 	fx_unsigned_bundle(f, &fn_a, 1, 1, &unsigned_bundle);
-	pc32 = (struct hvp_reloc *)(unsigned_bundle.data +
-				    sizeof(struct hvp_bundle_header) +
-				    sizeof(struct hvp_replacement)) + 2;
-	pc32->addend = 0x100000000ll; /* 4 GiB away: no rel32 reaches it */
+	pc32 = fx_reloc(&unsigned_bundle, FX_RELOC_PC32);
+	/* 4 GiB away (through the symbol: the addend is bounded): no rel32
+	 * reaches it. */
+	pc32->target = HVP_RELOC_TARGET_ABSOLUTE;
+	pc32->type = HVP_RELOC_ABS32S;
+	pc32->symbol_offset = 0x100000000ll;
 	fx_sign(f, &unsigned_bundle, &b);
 	assert_refused(f, &b, HVP_E_BAD_RELOC);
 	free(unsigned_bundle.data);
 	free(b.data);
+}
+
+/* The fixture bundle for FN_A with relocation `index` rewritten, signed:
+ * a correctly signed bundle, so only the engine's own checks stop it. */
+static void reloc_bundle(struct fixture *f, uint64_t sequence, uint32_t index,
+			 uint16_t type, uint16_t target, int64_t symbol_offset,
+			 int64_t addend, struct buffer *out)
+{
+	struct buffer unsigned_bundle;
+	struct hvp_reloc *reloc;
+
+	fx_unsigned_bundle(f, &fn_a, 1, sequence, &unsigned_bundle);
+	reloc = fx_reloc(&unsigned_bundle, index);
+	reloc->type = type;
+	reloc->target = target;
+	reloc->symbol_offset = symbol_offset;
+	reloc->addend = addend;
+	fx_sign(f, &unsigned_bundle, out);
+	free(unsigned_bundle.data);
+}
+
+static void refuse_reloc(struct fixture *f, uint32_t index, uint16_t type,
+			 uint16_t target, int64_t symbol_offset, int64_t addend,
+			 enum hvp_status expected)
+{
+	struct buffer b;
+
+	reloc_bundle(f, 1, index, type, target, symbol_offset, addend, &b);
+	assert_refused(f, &b, expected);
+	free(b.data);
+}
+
+/* A per-CPU offset (%gs:cpu_number) is written as it is, with no slide. */
+static void absolute_relocation_takes_no_slide(void **state)
+{
+	struct fixture *f = *state;
+	struct buffer b;
+	uint32_t id = 0, value;
+
+	reloc_bundle(f, 1, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_ABSOLUTE, 0x19160, 8, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	memcpy(&value, f->m.ram + FX_ARENA_GPA + 13, sizeof(value));
+	assert_int_equal(value, 0x19168);
+	free(b.data);
+}
+
+/*
+ * The issue-8 bug: a per-CPU offset sent as slide-relative becomes this
+ * boot's text base plus 0x19160, outside the image.  Refused with its own
+ * code, and nothing changes.  Both ends of the image are accepted.
+ */
+static void kernel_relocation_outside_image(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t image_start = (int64_t)(FX_IMAGE_GVA - FX_TEXT_GVA);
+	const int64_t image_end = image_start + (int64_t)FX_IMAGE_SIZE;
+	struct buffer b;
+	uint32_t id = 0;
+
+	refuse_reloc(f, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_KERNEL, 0x19160 - (int64_t)FX_TEXT_GVA,
+		     0, HVP_E_RELOC_OUTSIDE_IMAGE);
+	assert_non_null(strstr(f->log, "outside the kernel image"));
+	refuse_reloc(f, FX_RELOC_PC32, HVP_RELOC_PC32, HVP_RELOC_TARGET_KERNEL,
+		     image_start - 1, -4, HVP_E_RELOC_OUTSIDE_IMAGE);
+	refuse_reloc(f, FX_RELOC_PC32, HVP_RELOC_PC32, HVP_RELOC_TARGET_KERNEL,
+		     image_end + 1, -4, HVP_E_RELOC_OUTSIDE_IMAGE);
+	refuse_reloc(f, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_KERNEL, INT64_MIN, 0,
+		     HVP_E_RELOC_OUTSIDE_IMAGE);
+	assert_int_equal(f->engine->counters.refusals[HVP_E_RELOC_OUTSIDE_IMAGE],
+			 4);
+
+	reloc_bundle(f, 1, FX_RELOC_PC32, HVP_RELOC_PC32, HVP_RELOC_TARGET_KERNEL,
+		     image_end, -4, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	assert_int_equal(hvp_engine_revert(f->engine, id), HVP_OK);
+	free(b.data);
+	reloc_bundle(f, 2, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_KERNEL, image_start, 0, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	free(b.data);
+}
+
+/* What no kind can mean: a PC-relative absolute, an addend past 64 KiB. */
+static void relocation_kinds_checked(void **state)
+{
+	struct fixture *f = *state;
+
+	refuse_reloc(f, FX_RELOC_PC32, HVP_RELOC_PC32,
+		     HVP_RELOC_TARGET_ABSOLUTE, 0x19160, -4, HVP_E_BAD_RELOC);
+	refuse_reloc(f, FX_RELOC_PC32, HVP_RELOC_PC32, HVP_RELOC_TARGET_KERNEL,
+		     FX_SYM_DATA, HVP_MAX_RELOC_ADDEND + 1, HVP_E_BAD_RELOC);
+	refuse_reloc(f, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_KERNEL, FX_SYM_DATA,
+		     -HVP_MAX_RELOC_ADDEND - 1, HVP_E_BAD_RELOC);
+	refuse_reloc(f, FX_RELOC_ABS32S, HVP_RELOC_ABS32S, 4, 0, 0,
+		     HVP_E_BAD_RELOC);
+}
+
+static void image_registration_rules(void **state)
+{
+	struct fixture *f = *state;
+	struct hvp_engine *e = f->engine;
+
+	assert_int_equal(hvp_engine_register(e, HVP_REGION_TEXT, FX_TEXT_GVA,
+					     FX_TEXT_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_register(e, HVP_REGION_RODATA, FX_RODATA_GVA,
+					     FX_RODATA_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_register(e, HVP_REGION_ARENA, FX_ARENA_GVA,
+					     FX_ARENA_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_lock(e, f->cr3, FX_RODATA_GVA + 0x40),
+			 HVP_E_NOT_REGISTERED);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA + 1,
+						   FX_IMAGE_SIZE), HVP_E_INVALID);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA, 0),
+			 HVP_E_INVALID);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   (1ull << 30) + 4096),
+			 HVP_E_INVALID);
+	assert_int_equal(hvp_engine_register_image(e, 0xfffffffffffff000ull,
+						   0x2000), HVP_E_INVALID);
+	/* An image that ends before the rodata does. */
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   FX_RODATA_GVA + 0x1000 -
+							   FX_IMAGE_GVA),
+			 HVP_OK);
+	assert_int_equal(hvp_engine_lock(e, f->cr3, FX_RODATA_GVA + 0x40),
+			 HVP_E_INVALID);
+	/* One that starts after the text does. */
+	assert_int_equal(hvp_engine_register_image(e, FX_TEXT_GVA + 0x1000,
+						   FX_IMAGE_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_lock(e, f->cr3, FX_RODATA_GVA + 0x40),
+			 HVP_E_INVALID);
+	assert_false(e->locked);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   FX_IMAGE_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_lock(e, f->cr3, FX_RODATA_GVA + 0x40), HVP_OK);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   2 * FX_IMAGE_SIZE),
+			 HVP_E_LOCKED);
+	assert_int_equal(e->image_size, FX_IMAGE_SIZE);
 }
 
 static void bad_page_lists(void **state)
@@ -571,6 +716,8 @@ static void registration_rules(void **state)
 			 HVP_E_INVALID);
 	assert_int_equal(hvp_engine_register(e, HVP_REGION_TEXT, FX_TEXT_GVA,
 					     FX_TEXT_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   FX_IMAGE_SIZE), HVP_OK);
 	assert_int_equal(hvp_engine_register(e, HVP_REGION_ARENA,
 					     FX_TEXT_GVA + 0x1000, 0x1000),
 			 HVP_E_INVALID); /* overlaps the text */
@@ -660,6 +807,10 @@ int main(void)
 		LOCKED(full_arena),
 		LOCKED(overflowing_counts_and_lengths),
 		LOCKED(relocation_out_of_range),
+		LOCKED(absolute_relocation_takes_no_slide),
+		LOCKED(kernel_relocation_outside_image),
+		LOCKED(relocation_kinds_checked),
+		UNLOCKED(image_registration_rules),
 		LOCKED(bad_page_lists),
 		LOCKED(copies_each_byte_once),
 		LOCKED(vcpu_inside_site_is_busy),

@@ -78,6 +78,42 @@ expect_status "ENDBR64 function" 0 build ibt 1 ibt.unsigned
 expect_status "ENDBR64: the site is after it" 0 \
 	python3 -c "import json; r=json.load(open('ibt.json'))['replacements'][0]; assert r['site_offset'] == 4 and r['preimage'] == '0f1f440000'"
 
+# --- every kind of relocation --------------------------------------------------
+expect_status "build a patch with every kind of reference" 0 build percpu 1 kinds.unsigned
+"$hvpatch" inspect --json kinds.unsigned > kinds.json
+reloc_of() { # reloc_of TYPE TARGET -> "symbol_offset addend" of the first match
+	python3 -c "import json,sys
+r = json.load(open('kinds.json'))['replacements'][0]['relocations']
+x = [x for x in r if x['type'] == sys.argv[1] and x['target'] == sys.argv[2]]
+print(*(f\"{y['symbol_offset']}\" for y in x))" "$1" "$2"
+}
+percpu=$((0x$(symbol fixture_cpu_number)))
+absolute=$((0x$(symbol fixture_absolute)))
+expect_status "per-CPU and absolute symbols: their values, no slide" 0 \
+	test "$(reloc_of ABS32S absolute)" = "$percpu $absolute"
+expect_status "the call and the global: slide-relative" 0 \
+	test "$(reloc_of PC32 kernel)" = "$(text_offset kernel_print) $(text_offset fixture_counter)"
+literal=$(python3 -c "import json
+r = json.load(open('kinds.json'))['replacements'][0]
+at = $(reloc_of ABS32S self)
+print(bytes.fromhex(r['code'])[at:at + 7].decode())")
+expect_status "the string literal: the patch's own" 0 test "$literal" = per-cpu
+expect_status "refuses a PC-relative per-CPU reference" 2 build percpu_pcrel 1 x.unsigned
+expect_output "  names the symbol and why" "fixture_cpu_number is a per-CPU variable .*PC-relative"
+expect_status "refuses a call into init code" 2 build init_call 1 x.unsigned
+expect_output "  names the symbol and why" "fixture_init is in the kernel's init sections"
+awk '$3 != "_end"' "$fixtures/System.map" > no-end.map
+expect_status "refuses a symbol map without the image bounds" 2 \
+	"$hvpatch" build --object "$fixtures/patch/greeting.o" --symbols no-end.map \
+	--vmlinux "$fixtures/vmlinux" --build-id "$build_id" --sequence 1 -o x.unsigned
+expect_output "  and says which" "_text and _end"
+# kernel_print where a module's function would be: outside the image.
+awk '$3 == "kernel_print" { $1 = "ffffffffc0001000" } 1' "$fixtures/System.map" > module.map
+expect_status "refuses a symbol outside the image" 2 \
+	"$hvpatch" build --object "$fixtures/patch/greeting.o" --symbols module.map \
+	--vmlinux "$fixtures/vmlinux" --build-id "$build_id" --sequence 1 -o x.unsigned
+expect_output "  names the symbol and why" "kernel_print at 0xffffffffc0001000 lies outside the kernel image"
+
 expect_status "refuses writable data" 2 build writable_data 1 x.unsigned
 expect_output "  and says why" "writable data"
 expect_status "refuses a call the kernel cannot resolve" 2 build unknown_symbol 1 x.unsigned

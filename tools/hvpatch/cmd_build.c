@@ -150,23 +150,69 @@ static bool describe_target(const char *name, const struct symbol_map *map,
 	return true;
 }
 
+/* One reference to a kernel symbol, as the bundle expresses it
+ * (docs/bundle-format.md, "Relocation"), or a refusal that says why. */
+static bool resolve_kernel_reloc(const struct symbol_map *map,
+				 const char *name, struct hvp_reloc *r)
+{
+	const struct kernel_symbol *sym = symbol_map_find(map, name);
+	enum symbol_kind kind;
+
+	if (!sym) {
+		errorf("patch refers to %s, which the kernel does not have",
+		       name);
+		return false;
+	}
+	kind = symbol_classify(map, sym);
+	switch (kind) {
+	case SYMBOL_IMAGE:
+		r->target = HVP_RELOC_TARGET_KERNEL;
+		r->symbol_offset = (int64_t)(sym->address - map->text_base);
+		return true;
+	case SYMBOL_PERCPU:
+	case SYMBOL_ABSOLUTE:
+		if (r->type == HVP_RELOC_PC32) {
+			errorf("%s is %s (%#llx, not moved by KASLR): a PC-relative reference to it cannot be expressed; %s",
+			       name, kind == SYMBOL_PERCPU ? "a per-CPU variable" :
+							     "an absolute symbol",
+			       (unsigned long long)sym->address,
+			       kind == SYMBOL_PERCPU ?
+				       "read it through %gs: as this_cpu_read() does" :
+				       "use its value as an immediate");
+			return false;
+		}
+		r->target = HVP_RELOC_TARGET_ABSOLUTE;
+		r->symbol_offset = (int64_t)sym->address;
+		return true;
+	case SYMBOL_INIT:
+		errorf("%s is in the kernel's init sections, which are freed after boot",
+		       name);
+		return false;
+	default:
+		errorf("%s at %#llx lies outside the kernel image (%#llx..%#llx) and is neither per-CPU nor absolute",
+		       name, (unsigned long long)sym->address,
+		       (unsigned long long)map->image.start,
+		       (unsigned long long)map->image.end);
+		return false;
+	}
+}
+
 static bool resolve_relocs(const struct patch_object *obj,
 			   const struct symbol_map *map, struct hvp_reloc *out)
 {
 	for (size_t i = 0; i < obj->reloc_count; i++) {
-		const struct object_reloc *or = &obj->relocs[i];
-		const struct kernel_symbol *sym;
+		const char *name = obj->relocs[i].kernel_symbol;
 
-		out[i] = or->reloc;
-		if (!or->kernel_symbol)
-			continue;
-		sym = symbol_map_find(map, or->kernel_symbol);
-		if (!sym) {
-			errorf("patch refers to %s, which the kernel does not have",
-			       or->kernel_symbol);
+		out[i] = obj->relocs[i].reloc;
+		if (out[i].addend < -HVP_MAX_RELOC_ADDEND ||
+		    out[i].addend > HVP_MAX_RELOC_ADDEND) {
+			errorf("reference to %s%+lld: the addend reaches past %d bytes from its symbol",
+			       name ? name : "the patch's own code",
+			       (long long)out[i].addend, HVP_MAX_RELOC_ADDEND);
 			return false;
 		}
-		out[i].symbol_offset = (int64_t)(sym->address - map->text_base);
+		if (name && !resolve_kernel_reloc(map, name, &out[i]))
+			return false;
 	}
 	return true;
 }

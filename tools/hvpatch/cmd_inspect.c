@@ -20,14 +20,18 @@ static void usage(void)
 
 static void emit_reloc(struct emitter *em, const struct hvp_reloc *r)
 {
+	static const char *const targets[] = {
+		[HVP_RELOC_TARGET_KERNEL] = "kernel",
+		[HVP_RELOC_TARGET_SELF] = "self",
+		[HVP_RELOC_TARGET_ABSOLUTE] = "absolute",
+	};
 	const char *type = reloc_types[r->type];
+	const char *target = targets[r->target]; /* the parser checked both */
 
 	emit_begin(em, NULL, false);
 	emit_u64(em, "offset", r->offset);
 	emit_str(em, "type", type, __builtin_strlen(type));
-	emit_str(em, "target", r->target == HVP_RELOC_TARGET_KERNEL ?
-				       "kernel" : "self",
-		 r->target == HVP_RELOC_TARGET_KERNEL ? 6 : 4);
+	emit_str(em, "target", target, __builtin_strlen(target));
 	emit_s64(em, "symbol_offset", r->symbol_offset);
 	emit_s64(em, "addend", r->addend);
 	emit_end(em, false);
@@ -47,6 +51,7 @@ static void emit_replacement(struct emitter *em,
 	emit_hex(em, "preimage", r->preimage, r->preimage_len);
 	emit_u64(em, "code_len", r->code_len);
 	emit_u64(em, "entry_offset", r->entry_offset);
+	emit_hex(em, "code", hvp_replacement_code(v, r), r->code_len);
 	emit_begin(em, "relocations", true);
 	for (uint32_t i = 0; i < r->reloc_count; i++)
 		emit_reloc(em, &hvp_replacement_relocs(v, r)[i]);

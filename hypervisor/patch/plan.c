@@ -41,14 +41,20 @@ bool hvp_encode_jmp(uint8_t *out, uint64_t at, uint64_t target, unsigned int len
 	return false;
 }
 
-/* The old function: inside the locked text, hashing and pre-image match. */
+/*
+ * The old function: inside the locked text, the patch site exactly the
+ * pre-image, each run-time field one of its allowed values, and every
+ * other byte as built (the hash).  The function is read once.
+ */
 static enum hvp_status check_target(struct hvp_engine *e,
+				    const struct hvp_bundle_view *view,
 				    const struct hvp_replacement *r,
 				    uint64_t *site_gva)
 {
 	const struct hvp_region *text = &e->regions[HVP_REGION_TEXT];
 	uint8_t digest[HVP_SHA256_LEN];
 	uint64_t fn_gva = text->gva + r->function_offset;
+	enum hvp_status status;
 
 	if (r->function_offset >= text->size ||
 	    r->function_size > text->size - r->function_offset)
@@ -56,12 +62,15 @@ static enum hvp_status check_target(struct hvp_engine *e,
 	if (hvp_locked_read(e, fn_gva, e->function, r->function_size) !=
 	    HVP_OK)
 		return HVP_E_TARGET_RANGE;
-	hvp_sha256(e->function, r->function_size, digest);
-	if (!hvp_bytes_equal(digest, r->function_sha256, sizeof(digest)))
-		return HVP_E_FUNCTION_HASH;
 	if (!hvp_bytes_equal(e->function + r->site_offset, r->preimage,
 			     r->preimage_len))
 		return HVP_E_PREIMAGE;
+	status = hvp_check_fields(e, view, r, e->function);
+	if (status != HVP_OK)
+		return status;
+	hvp_sha256(e->function, r->function_size, digest);
+	if (!hvp_bytes_equal(digest, r->function_sha256, sizeof(digest)))
+		return HVP_E_FUNCTION_HASH;
 	*site_gva = fn_gva + r->site_offset;
 	return HVP_OK;
 }
@@ -169,7 +178,7 @@ enum hvp_status hvp_plan_bundle(struct hvp_engine *e,
 	for (uint32_t i = 0; i < view->header->replacement_count; i++) {
 		const struct hvp_replacement *r = &view->replacements[i];
 		uint64_t code_gva, entry_gva, site_gva = 0;
-		enum hvp_status status = check_target(e, r, &site_gva);
+		enum hvp_status status = check_target(e, view, r, &site_gva);
 
 		if (status == HVP_OK)
 			status = check_overlap(e, plan, site_gva);

@@ -153,12 +153,12 @@ struct hvp_page_list {
 	((HVP_PAGE_SIZE - sizeof(struct hvp_page_list)) / sizeof(hvp_u64))
 
 /* ------------------------------------------------------------------ */
-/* Bundle format v1 (docs/bundle-format.md)                           */
+/* Bundle format v2 (docs/bundle-format.md)                           */
 /* ------------------------------------------------------------------ */
 
 #define HVP_BUNDLE_MAGIC "HVPBNDL1"
 #define HVP_BUNDLE_MAGIC_LEN 8
-#define HVP_BUNDLE_VERSION 1
+#define HVP_BUNDLE_VERSION 2
 
 #define HVP_KEY_ID_LEN 32     /* SHA-256 of the DER SubjectPublicKeyInfo */
 #define HVP_BUILD_ID_MAX 32   /* GNU build-id (20 bytes for SHA-1 ids) */
@@ -174,6 +174,9 @@ struct hvp_page_list {
 #define HVP_MAX_DESCRIPTION_LEN 256u
 #define HVP_MAX_CODE_LEN (64u * 1024u)
 #define HVP_MAX_FUNCTION_SIZE (64u * 1024u)
+#define HVP_MAX_FIELDS 1024u         /* run-time fields per old function */
+#define HVP_FIELD_MAX_LEN 16u        /* bytes of one ONE_OF field */
+#define HVP_FIELD_MAX_ENCODINGS 16u  /* encodings of one ONE_OF field */
 /* A relocation's addend reaches at most this far from its symbol: a field
  * of a kernel object, or the tail of a PC-relative instruction. */
 #define HVP_MAX_RELOC_ADDEND (64 * 1024)
@@ -213,6 +216,36 @@ struct hvp_replacement {
 	hvp_u32 entry_offset;      /* the new function, within the code */
 	hvp_u32 reloc_first;       /* this replacement's relocations: */
 	hvp_u32 reloc_count;       /* [reloc_first, reloc_first + count) */
+	hvp_u32 field_offset;      /* struct hvp_field[], into the data area */
+	hvp_u32 field_count;       /* 0..HVP_MAX_FIELDS */
+};
+
+/*
+ * A field of the old function that the kernel changes at run time
+ * (docs/bundle-format.md, "Fields").  function_sha256 covers the function
+ * as built with every field's bytes zeroed; each field is checked on its
+ * own against what it may hold on this boot.
+ */
+enum hvp_field_kind {
+	HVP_FIELD_SLIDE = 1,  /* KASLR-relocated: length 4 or 8, holds
+			       * text base + value (truncated) */
+	HVP_FIELD_ONE_OF = 2, /* holds one of encoding_count encodings of
+			       * length bytes (static keys, fentry, LOCK
+			       * prefixes, return thunks, retpolines) */
+	HVP_FIELD_SLIDE_NEG = 3 /* a text-relative reference to a per-CPU
+				 * variable: length 4, holds value minus the
+				 * kernel text base (truncated) */
+};
+
+struct hvp_field {
+	hvp_u32 offset;           /* from the function's first byte */
+	hvp_u8 kind;              /* enum hvp_field_kind */
+	hvp_u8 length;            /* bytes */
+	hvp_u8 encoding_count;    /* ONE_OF: 1..HVP_FIELD_MAX_ENCODINGS */
+	hvp_u8 reserved;          /* 0 */
+	hvp_u32 encodings_offset; /* ONE_OF: count * length bytes, data area */
+	hvp_u32 reserved2;        /* 0 */
+	hvp_s64 value;            /* SLIDE, SLIDE_NEG: see the kinds */
 };
 
 enum hvp_reloc_type {
@@ -226,7 +259,7 @@ enum hvp_reloc_target {
 	HVP_RELOC_TARGET_SELF = 2,    /* symbol = offset in this code blob */
 	HVP_RELOC_TARGET_ABSOLUTE = 3 /* symbol = the value itself, no slide:
 				       * a per-CPU (%gs) offset or an absolute
-				       * symbol; ABS64 and ABS32S only */
+				       * symbol */
 };
 
 struct hvp_reloc {
@@ -340,7 +373,8 @@ HVP_ABI_ASSERT_SIZE(struct hvp_status_info, 168);
 HVP_ABI_ASSERT_SIZE(struct hvp_patch_info, 56);
 HVP_ABI_ASSERT_SIZE(struct hvp_counters, 920);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_header, 128);
-HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 96);
+HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 104);
+HVP_ABI_ASSERT_SIZE(struct hvp_field, 24);
 HVP_ABI_ASSERT_SIZE(struct hvp_reloc, 24);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_signature, 8);
 HVP_ABI_ASSERT_SIZE(struct hvp_audit_event, 40);

@@ -98,8 +98,12 @@ r = json.load(open('kinds.json'))['replacements'][0]
 at = $(reloc_of ABS32S self)
 print(bytes.fromhex(r['code'])[at:at + 7].decode())")
 expect_status "the string literal: the patch's own" 0 test "$literal" = per-cpu
-expect_status "refuses a PC-relative per-CPU reference" 2 build percpu_pcrel 1 x.unsigned
-expect_output "  names the symbol and why" "fixture_cpu_number is a per-CPU variable .*PC-relative"
+expect_status "build a RIP-relative per-CPU read" 0 build percpu_pcrel 1 pcrel.unsigned
+expect_status "  a PC32 against the per-CPU offset, no slide" 0 \
+	python3 -c "import json,subprocess
+r = json.loads(subprocess.run(['$hvpatch', 'inspect', '--json', 'pcrel.unsigned'],
+	capture_output=True, check=True).stdout)['replacements'][0]['relocations']
+assert [(x['type'], x['target'], x['symbol_offset']) for x in r] == [('PC32', 'absolute', $percpu)], r"
 expect_status "refuses a call into init code" 2 build init_call 1 x.unsigned
 expect_output "  names the symbol and why" "fixture_init is in the kernel's init sections"
 awk '$3 != "_end"' "$fixtures/System.map" > no-end.map

@@ -9,6 +9,7 @@
 #ifndef HVPATCH_TEST_ENGINE_FIXTURE_H
 #define HVPATCH_TEST_ENGINE_FIXTURE_H
 
+#include "bundle_writer.h"
 #include "keys.h"
 #include "patch/engine.h"
 #include "sim/sim_memory.h"
@@ -88,6 +89,12 @@ struct fx_replacement {
  * 32-byte code blob (three relocations, one of each type). */
 void fx_unsigned_bundle(struct fixture *f, const struct fx_replacement *r,
 			uint32_t count, uint64_t sequence, struct buffer *out);
+/* The same, with run-time fields in the replaced functions (one set for
+ * all of them): the hash covers the function with those bytes zeroed. */
+void fx_unsigned_bundle_fields(struct fixture *f, const struct fx_replacement *r,
+			       uint32_t count, uint64_t sequence,
+			       const struct bundle_fields *fields,
+			       struct buffer *out);
 void fx_sign(struct fixture *f, const struct buffer *in, struct buffer *out);
 /* The index-th relocation of an unsigned bundle's first replacement. */
 struct hvp_reloc *fx_reloc(struct buffer *unsigned_bundle, uint32_t index);

@@ -156,31 +156,19 @@ static bool resolve_kernel_reloc(const struct symbol_map *map,
 				 const char *name, struct hvp_reloc *r)
 {
 	const struct kernel_symbol *sym = symbol_map_find(map, name);
-	enum symbol_kind kind;
 
 	if (!sym) {
 		errorf("patch refers to %s, which the kernel does not have",
 		       name);
 		return false;
 	}
-	kind = symbol_classify(map, sym);
-	switch (kind) {
+	switch (symbol_classify(map, sym)) {
 	case SYMBOL_IMAGE:
 		r->target = HVP_RELOC_TARGET_KERNEL;
 		r->symbol_offset = (int64_t)(sym->address - map->text_base);
 		return true;
-	case SYMBOL_PERCPU:
+	case SYMBOL_PERCPU:  /* %gs:sym, or %gs:sym(%rip): PC32 */
 	case SYMBOL_ABSOLUTE:
-		if (r->type == HVP_RELOC_PC32) {
-			errorf("%s is %s (%#llx, not moved by KASLR): a PC-relative reference to it cannot be expressed; %s",
-			       name, kind == SYMBOL_PERCPU ? "a per-CPU variable" :
-							     "an absolute symbol",
-			       (unsigned long long)sym->address,
-			       kind == SYMBOL_PERCPU ?
-				       "read it through %gs: as this_cpu_read() does" :
-				       "use its value as an immediate");
-			return false;
-		}
 		r->target = HVP_RELOC_TARGET_ABSOLUTE;
 		r->symbol_offset = (int64_t)sym->address;
 		return true;

@@ -37,6 +37,28 @@ static void emit_reloc(struct emitter *em, const struct hvp_reloc *r)
 	emit_end(em, false);
 }
 
+static void emit_field(struct emitter *em, const struct hvp_bundle_view *v,
+		       const struct hvp_field *f)
+{
+	static const char *const kinds[] = {
+		[HVP_FIELD_SLIDE] = "slide",
+		[HVP_FIELD_ONE_OF] = "one_of",
+		[HVP_FIELD_SLIDE_NEG] = "slide_neg",
+	};
+	const char *kind = kinds[f->kind]; /* the parser checked it */
+
+	emit_begin(em, NULL, false);
+	emit_u64(em, "offset", f->offset);
+	emit_str(em, "kind", kind, __builtin_strlen(kind));
+	emit_u64(em, "length", f->length);
+	if (f->kind == HVP_FIELD_ONE_OF)
+		emit_hex(em, "encodings", v->data + f->encodings_offset,
+			 (size_t)f->encoding_count * f->length);
+	else
+		emit_s64(em, "value", f->value);
+	emit_end(em, false);
+}
+
 static void emit_replacement(struct emitter *em,
 			     const struct hvp_bundle_view *v,
 			     const struct hvp_replacement *r)
@@ -55,6 +77,10 @@ static void emit_replacement(struct emitter *em,
 	emit_begin(em, "relocations", true);
 	for (uint32_t i = 0; i < r->reloc_count; i++)
 		emit_reloc(em, &hvp_replacement_relocs(v, r)[i]);
+	emit_end(em, true);
+	emit_begin(em, "fields", true);
+	for (uint32_t i = 0; i < r->field_count; i++)
+		emit_field(em, v, &hvp_replacement_fields(v, r)[i]);
 	emit_end(em, true);
 	emit_end(em, false);
 }

@@ -60,18 +60,50 @@ expect_status "json: data reference resolved against the kernel" 0 \
 	test "$(field "[x['symbol_offset'] for x in $r['relocations'] if x['target'] == 'kernel'][1]")" = "$(text_offset fixture_counter)"
 expect_status "json: the string literal is the patch's own" 0 \
 	test "$(field "[x['target'] for x in $r['relocations'] if x['type'] == 'ABS32S'][0]")" = self
-old_hash=$(python3 - "$fixtures/vmlinux" "$(symbol fixture_greeting)" "$(field "$r[\"function_size\"]")" <<'PY'
-import hashlib, subprocess, sys
-vmlinux, address, size = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3])
-raw = subprocess.run(["objcopy", "-O", "binary", "-j", ".text", vmlinux, "/dev/stdout"],
-                     capture_output=True, check=True).stdout
+expect_status "json: the function's size is its ELF symbol's" 0 \
+	test "$(field "$r[\"function_size\"]")" = \
+	"$(readelf -sW "$fixtures/vmlinux" | awk '$8 == "fixture_greeting" { print $3 }')"
+expect_status "json: the string's address is a KASLR field, from the text base" 0 \
+	python3 -c "import json; f = json.load(open('good.json'))['replacements'][0]['fields']
+assert [(x['kind'], x['length']) for x in f] == [('one_of', 5), ('slide', 4)], f"
+old_hash=$(python3 - "$fixtures/vmlinux" "$(symbol fixture_greeting)" good.json <<'PY'
+import hashlib, json, subprocess, sys
+vmlinux, address = sys.argv[1], int(sys.argv[2], 16)
+r = json.load(open(sys.argv[3]))["replacements"][0]
+raw = subprocess.run(["objcopy", "-O", "binary", "-j", ".text.head", "-j", ".text", vmlinux,
+                      "/dev/stdout"], capture_output=True, check=True).stdout
 start = int(subprocess.run(["sh", "-c", f"nm {vmlinux} | awk '$3 == \"_stext\" {{print $1}}'"],
                            capture_output=True, text=True).stdout, 16)
-print(hashlib.sha256(raw[address - start:address - start + size]).hexdigest())
+fn = bytearray(raw[address - start:address - start + r["function_size"]])
+for f in r["fields"]:
+    fn[f["offset"]:f["offset"] + f["length"]] = bytes(f["length"])
+print(hashlib.sha256(fn).hexdigest())
 PY
 )
-expect_status "json: function hash is SHA-256 of the old function" 0 \
+expect_status "json: function hash: the old function as built, fields zeroed" 0 \
 	test "$(field "$r[\"function_sha256\"]")" = "$old_hash"
+
+# --- the fields of a function the kernel rewrites at boot ----------------------
+expect_status "build against a function with every kind of run-time site" 0 \
+	build runtime 1 runtime.unsigned
+"$hvpatch" inspect --json runtime.unsigned > runtime.json
+expect_status "  fentry, LOCK, static key, KASLR address, retpoline, return thunk" 0 \
+	python3 - "$((0x$(symbol fixture_counter) - 0x$(symbol _stext)))" <<'PY'
+import json, sys
+f = json.load(open("runtime.json"))["replacements"][0]["fields"]
+got = [(x["offset"], x["kind"], x.get("encodings", x.get("value"))) for x in f]
+counter = int(sys.argv[1])
+assert [g[:2] for g in got] == [(0, "one_of"), (5, "one_of"), (12, "one_of"),
+                                (20, "slide"), (24, "one_of"), (31, "one_of")], got
+assert got[0][2] == "0f1f440000", got              # fentry: NOP5 only
+assert got[1][2] == "f03e", got                    # LOCK, or DS on one CPU
+assert got[2][2] == "0f1f440000e90c000000", got    # NOP5, or JMP to 4:
+assert got[3][2] == counter, got                   # movq $fixture_counter
+assert got[4][2].startswith("e8") and got[4][2].endswith("41ffd36690"), got
+assert got[5][2].startswith("c3cccccccce9") and len(got[5][2]) == 20, got
+PY
+expect_status "refuses a function with an alternative" 2 build alternative 1 x.unsigned
+expect_output "  and says where" "fixture_alternative: a site the kernel rewrites at boot .* at \+0x5"
 
 expect_status "ENDBR64 function" 0 build ibt 1 ibt.unsigned
 "$hvpatch" inspect --json ibt.unsigned > ibt.json

@@ -238,8 +238,10 @@ static int thunk_register(const char *thunk)
 	return -1;
 }
 
-/* CALL/JMP *%reg (FF /2, FF /4), after an LFENCE if asked, NOP-padded. */
-static bool indirect(uint8_t *out, bool call, int reg, bool lfence)
+/* CALL/JMP *%reg (FF /2, FF /4), after an LFENCE if asked, NOP-padded
+ * to len bytes. */
+static bool indirect(uint8_t *out, unsigned int len, bool call, int reg,
+		     bool lfence)
 {
 	unsigned int i = 0;
 
@@ -251,33 +253,35 @@ static bool indirect(uint8_t *out, bool call, int reg, bool lfence)
 		out[i++] = 0x41;
 	out[i++] = 0xff;
 	out[i++] = (uint8_t)((call ? 0xd0 : 0xe0) + (reg & 7));
-	if (i > 5)
+	if (i > len)
 		return false;
-	memcpy(out + i, nops[5 - i], 5 - i);
+	memcpy(out + i, nops[len - i], len - i);
 	return true;
 }
 
+/* CALL/JMP rel32 to a thunk, possibly after a CS prefix (the compiler's
+ * -mindirect-branch-cs-prefix, which leaves room for LFENCE variants). */
 static bool retpoline(struct builder *b, const struct site *s)
 {
-	uint8_t enc[3][5];
+	uint8_t enc[3 * 6]; /* back to back, len bytes each */
 	const uint8_t *insn = b->built + (s->at - b->address);
-	unsigned int n = 0;
+	unsigned int prefix = insn[0] == 0x2e, len = 5 + prefix, n;
+	const uint8_t *op = insn + prefix;
 	int reg = -1;
 
-	if ((insn[0] == 0xe8 || insn[0] == 0xe9) &&
-	    s->at + 5 <= b->address + b->size)
-		reg = thunk_register(vmlinux_symbol_at(b->v,
-						       rel32_target(insn, s->at)));
+	if ((op[0] == 0xe8 || op[0] == 0xe9) &&
+	    s->at + len <= b->address + b->size)
+		reg = thunk_register(vmlinux_symbol_at(
+			b->v, rel32_target(op, s->at + prefix)));
 	if (reg < 0) {
 		errorf("%s: retpoline site at +%#llx is not a CALL/JMP to __x86_indirect_thunk_REG",
 		       b->name, (unsigned long long)(s->at - b->address));
 		return false;
 	}
-	memcpy(enc[n++], insn, 5);
-	indirect(enc[n++], insn[0] == 0xe8, reg, false);
-	if (indirect(enc[n], insn[0] == 0xe8, reg, true))
-		n++;
-	return add_one_of(b, s->at, &enc[0][0], n, 5);
+	memcpy(enc, insn, len);
+	indirect(enc + len, len, op[0] == 0xe8, reg, false);
+	n = indirect(enc + 2 * len, len, op[0] == 0xe8, reg, true) ? 3 : 2;
+	return add_one_of(b, s->at, enc, n, len);
 }
 
 static bool static_key(struct builder *b, const struct jump_site *j)

@@ -60,6 +60,11 @@ static bool put_one_of(struct builder *b, uint64_t at, const uint8_t *enc,
 {
 	struct field_set *o = b->out;
 
+	if (count * len > sizeof(o->encodings) - o->encodings_len) {
+		errorf("%s: the run-time fields' encodings exceed %zu bytes",
+		       b->name, sizeof(o->encodings));
+		return false;
+	}
 	if (!add(b, at, HVP_FIELD_ONE_OF, (uint8_t)len, 0))
 		return false;
 	o->fields[o->count - 1].encoding_count = (uint8_t)count;

@@ -243,8 +243,8 @@ static int thunk_register(const char *thunk)
 	return -1;
 }
 
-/* CALL/JMP *%reg (FF /2, FF /4), after an LFENCE if asked, NOP-padded
- * to len bytes. */
+/* CALL/JMP *%reg (FF /2, FF /4), after an LFENCE if asked, then (JMP)
+ * an INT3, NOP-padded to len bytes. */
 static bool indirect(uint8_t *out, unsigned int len, bool call, int reg,
 		     bool lfence)
 {
@@ -260,6 +260,9 @@ static bool indirect(uint8_t *out, unsigned int len, bool call, int reg,
 	out[i++] = (uint8_t)((call ? 0xd0 : 0xe0) + (reg & 7));
 	if (i > len)
 		return false;
+	/* An INT3 after an indirect JMP stops straight-line speculation. */
+	if (!call && i < len)
+		out[i++] = 0xcc;
 	memcpy(out + i, nops[len - i], len - i);
 	return true;
 }

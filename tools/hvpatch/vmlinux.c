@@ -118,7 +118,12 @@ static bool table(struct reader *r, uint64_t from, uint64_t to,
 
 	out->count = 0;
 	out->sites = calloc(n + 1, sizeof(*out->sites));
-	if ((!p && n) || !out->sites)
+	if (!p && n) {
+		errorf("%s: the table at %#llx has no bytes in the file",
+		       r->v->path, (unsigned long long)from);
+		return false;
+	}
+	if (!out->sites)
 		return false;
 	for (size_t i = 0; i < n; i++, p += size) {
 		struct site *s = &out->sites[out->count++];

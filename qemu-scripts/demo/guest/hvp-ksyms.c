@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * hvp-ksyms: what `hvpatch build` needs to know about the running guest
- * kernel, printed as marker lines on the console for the host to collect:
+ * hvp-ksyms: a test probe, not a source of facts for `hvpatch build`
+ * (which reads the kernel's vmlinux: docs/fleet.md).  The demo compares
+ * kernel text before and after a revert with it, and `make fleet-sample`
+ * collects the running bytes of its sample.  Prints marker lines:
  *
  *   HVP-KSYM <address> <type> <name>   _stext, _etext, _text, _end, the
  *                                       per-CPU and init bounds, each symbol asked

@@ -83,6 +83,18 @@ PY
 expect_status "json: function hash: the old function as built, fields zeroed" 0 \
 	test "$(field "$r[\"function_sha256\"]")" = "$old_hash"
 
+# --- one machine's running text instead of the build ---------------------------
+objcopy -O binary -j .text.head -j .text "$fixtures/vmlinux" text.bin
+expect_status "build from a text dump" 0 \
+	"$hvpatch" build --object "$fixtures/patch/greeting.o" --symbols "$fixtures/System.map" \
+	--text-dump text.bin --build-id "$build_id" --sequence 1 -o dump.unsigned
+"$hvpatch" inspect --json dump.unsigned > dump.json
+expect_status "  exact bytes: no fields, the size to the next symbol" 0 \
+	python3 -c "import json; r = json.load(open('dump.json'))['replacements'][0]
+assert r['fields'] == [] and r['function_size'] == $((0x$(symbol fixture_small) - 0x$(symbol fixture_greeting))), r"
+expect_status "the vmlinux gives sizes: --function-size is refused with it" 1 \
+	build greeting 1 x.unsigned --function-size 64
+
 # --- the fields of a function the kernel rewrites at boot ----------------------
 expect_status "build against a function with every kind of run-time site" 0 \
 	build runtime 1 runtime.unsigned

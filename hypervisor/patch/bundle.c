@@ -71,7 +71,6 @@ static enum hvp_status check_relocs(const struct hvp_bundle_view *view,
 			return HVP_E_BAD_RELOC;
 		switch (reloc->target) {
 		case HVP_RELOC_TARGET_KERNEL:
-			break;
 		case HVP_RELOC_TARGET_ABSOLUTE:
 			break;
 		case HVP_RELOC_TARGET_SELF:
@@ -146,9 +145,8 @@ static enum hvp_status check_fields(const struct hvp_bundle_view *view,
 static enum hvp_status check_replacement(const struct hvp_bundle_view *view,
 					 const struct hvp_replacement *r)
 {
-	enum hvp_status status;
-
 	uint32_t data_size = view->header->data_size;
+	enum hvp_status status;
 
 	if (r->name_len == 0 || r->name_len > HVP_MAX_NAME_LEN ||
 	    !range_within(r->name_offset, r->name_len, data_size))

@@ -24,6 +24,17 @@ hvp-kernel-check:
 $(HVP_KERNEL): hvp-kernel-check qemu-scripts/fetch-kernel.sh
 	bash qemu-scripts/fetch-kernel.sh $(HVP_KERNEL_DIR)
 
+# The guest kernel's own vmlinux, as built (Debian's linux-image-*-dbg, a
+# 283 MB download): what `hvpatch build --vmlinux` describes old functions
+# from (docs/fleet.md).  Fetched once per kernel version into HVP_CACHE,
+# outside the build tree, so neither a test run nor `make clean` fetches
+# it again.  The stamp holds the directory with vmlinux and System.map.
+HVP_CACHE ?= /var/cache/hvpatch
+HVP_VMLINUX_STAMP := $(HVP_KERNEL_DIR)/vmlinux-dbg.dir
+$(HVP_VMLINUX_STAMP): $(HVP_KERNEL) qemu-scripts/fetch-vmlinux.sh
+	bash qemu-scripts/fetch-vmlinux.sh $$(cat $(HVP_KERNEL_DIR)/version) $(HVP_CACHE)
+	echo $(HVP_CACHE)/$$(cat $(HVP_KERNEL_DIR)/version) >$@
+
 # The guest has no libc: the probe is linked statically.
 $(HVP_CPUID): tests/e2e/guest/hvp-cpuid.c
 	@mkdir -p $(@D)

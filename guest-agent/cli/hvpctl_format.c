@@ -196,26 +196,35 @@ static void print_status_key(FILE *f, unsigned int s)
 		fprintf(f, "status_%u", s);
 }
 
-/* "unrecorded": {"HVP_E_CPL": 9982}: refusals counted only (rate limit). */
-static void print_unrecorded_json(FILE *f, const struct hvp_counters *c)
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "KEY": {"HVP_E_CPL": 9982, ...}: the non-zero counts by status. */
+static void print_status_counts_json(FILE *f, const char *key,
+				     const hvp_u64 counts[HVP_REFUSAL_SLOTS])
 {
 	bool any = false;
 
-	fputs("\"unrecorded\": {", f);
-	for (unsigned int s = 0; s < sizeof(c->unrecorded) / sizeof(c->unrecorded[0]); s++) {
-		if (!c->unrecorded[s])
+	fprintf(f, "\"%s\": {", key);
+	for (unsigned int s = 0; s < HVP_REFUSAL_SLOTS; s++) {
+		if (!counts[s])
 			continue;
 		fprintf(f, "%s\"", any ? ", " : "");
 		print_status_key(f, s);
-		fprintf(f, "\": %" PRIu64, c->unrecorded[s]);
+		fprintf(f, "\": %" PRIu64, counts[s]);
 		any = true;
 	}
 	fputc('}', f);
 }
 
+/* "unrecorded": refusals counted only (rate limit). */
+static void print_unrecorded_json(FILE *f, const struct hvp_counters *c)
+{
+	print_status_counts_json(f, "unrecorded", c->unrecorded);
+}
+
 static void print_unrecorded_text(FILE *f, const struct hvp_counters *c)
 {
-	for (unsigned int s = 0; s < sizeof(c->unrecorded) / sizeof(c->unrecorded[0]); s++) {
+	for (unsigned int s = 0; s < ARRAY_LEN(c->unrecorded); s++) {
 		if (!c->unrecorded[s])
 			continue;
 		fprintf(f, "[dropped: %" PRIu64 " ", c->unrecorded[s]);
@@ -290,24 +299,14 @@ void hvpctl_print_hvlog(FILE *f, const char *text, size_t len, hvp_u64 requested
 		fputc('\n', f);
 }
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
 void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 {
 	bool any = false;
 
 	if (json) {
-		fputs("{\"command\": \"counters\", \"ok\": true, \"refusals\": {", f);
-		for (unsigned int s = 0; s < ARRAY_LEN(c->refusals); s++) {
-			if (!c->refusals[s])
-				continue;
-			fprintf(f, "%s\"", any ? ", " : "");
-			print_status_key(f, s);
-			fprintf(f, "\": %" PRIu64, c->refusals[s]);
-			any = true;
-		}
-		fputs("}, \"exits\": {", f);
-		any = false;
+		fputs("{\"command\": \"counters\", \"ok\": true, ", f);
+		print_status_counts_json(f, "refusals", c->refusals);
+		fputs(", \"exits\": {", f);
 		for (unsigned int r = 0; r < HVP_EXIT_REASONS; r++) {
 			if (!c->exits[r])
 				continue;
@@ -323,11 +322,8 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 	for (unsigned int s = 0; s < ARRAY_LEN(c->refusals); s++) {
 		if (!c->refusals[s])
 			continue;
-		if (s < HVP_STATUS_COUNT)
-			fprintf(f, "  %-22s %10" PRIu64 "  %s\n", hvpctl_status_name(s),
-				c->refusals[s], hvpctl_status_text(s));
-		else
-			fprintf(f, "  status %-15u %10" PRIu64 "\n", s, c->refusals[s]);
+		fprintf(f, "  %-22s %10" PRIu64 "  %s\n", hvpctl_status_name(s),
+			c->refusals[s], hvpctl_status_text(s));
 		any = true;
 	}
 	if (!any)

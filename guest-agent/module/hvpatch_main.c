@@ -49,6 +49,11 @@ asm(".pushsection .text.hvp_arena, \"ax\", @progbits\n"
 extern const u8 hvp_arena[], hvp_arena_end[];
 
 static unsigned long stext, etext, start_rodata, end_rodata, start_notes, stop_notes;
+static unsigned long image_start, image_end;
+module_param(image_start, ulong, 0400);
+MODULE_PARM_DESC(image_start, "address of _text: the kernel image, where patches may point");
+module_param(image_end, ulong, 0400);
+MODULE_PARM_DESC(image_end, "address of _end");
 module_param(stext, ulong, 0400);
 MODULE_PARM_DESC(stext, "address of _stext (from /proc/kallsyms)");
 module_param(etext, ulong, 0400);
@@ -148,8 +153,9 @@ static int check_params(void)
 	unsigned long printk_addr = (unsigned long)&_printk;
 	unsigned long hex_addr = (unsigned long)hex_asc;
 
-	if (!stext || !etext || !start_rodata || !end_rodata || !start_notes || !stop_notes) {
-		pr_err("lock=1 needs stext= etext= start_rodata= end_rodata= start_notes= stop_notes= (from /proc/kallsyms)\n");
+	if (!stext || !etext || !start_rodata || !end_rodata || !start_notes || !stop_notes ||
+	    !image_start || !image_end) {
+		pr_err("lock=1 needs stext= etext= start_rodata= end_rodata= start_notes= stop_notes= image_start= image_end= (from /proc/kallsyms)\n");
 		return -EINVAL;
 	}
 	if (!PAGE_ALIGNED(stext) || !PAGE_ALIGNED(start_rodata) || etext <= stext ||
@@ -223,6 +229,10 @@ static int register_and_lock(void)
 		register_jump_table();
 	if (s == HVP_OK)
 		s = hvp_call(HVP_HC_REGISTER_ARENA, arena, arena_size, NULL);
+	/* The hypervisor checks that the image holds text and rodata. */
+	if (s == HVP_OK)
+		s = hvp_call(HVP_HC_REGISTER_IMAGE, image_start,
+			     PAGE_ALIGN(image_end - image_start), NULL);
 	if (s == HVP_OK)
 		s = hvp_call(HVP_HC_LOCK, (unsigned long)note, 0, NULL);
 	if (s != HVP_OK) {

@@ -66,8 +66,12 @@ static enum hvp_status check_relocs(const struct hvp_bundle_view *view,
 		if (width == 0 || !range_within(reloc->offset, width,
 						r->code_len))
 			return HVP_E_BAD_RELOC;
+		if (reloc->addend < -HVP_MAX_RELOC_ADDEND ||
+		    reloc->addend > HVP_MAX_RELOC_ADDEND)
+			return HVP_E_BAD_RELOC;
 		switch (reloc->target) {
 		case HVP_RELOC_TARGET_KERNEL:
+		case HVP_RELOC_TARGET_ABSOLUTE:
 			break;
 		case HVP_RELOC_TARGET_SELF:
 			if (reloc->symbol_offset < 0 ||
@@ -81,10 +85,68 @@ static enum hvp_status check_relocs(const struct hvp_bundle_view *view,
 	return HVP_OK;
 }
 
+/*
+ * The run-time fields of the old function: 8-byte aligned table inside
+ * the data area, in rising order without overlap, each inside the
+ * function, each ONE_OF's encodings inside the data area.
+ */
+static enum hvp_status check_fields(const struct hvp_bundle_view *view,
+				    const struct hvp_replacement *r)
+{
+	uint32_t data_size = view->header->data_size;
+	const struct hvp_field *field;
+	uint64_t next_free = 0;
+
+	if (r->field_count > HVP_MAX_FIELDS)
+		return HVP_E_BAD_COUNT;
+	if (r->field_offset % 8 != 0 ||
+	    !range_within(r->field_offset,
+			  (uint64_t)r->field_count * sizeof(*field), data_size))
+		return HVP_E_BAD_LAYOUT;
+	field = hvp_replacement_fields(view, r);
+	for (uint32_t i = 0; i < r->field_count; i++, field++) {
+		if (field->reserved != 0 || field->reserved2 != 0)
+			return HVP_E_BAD_FLAGS;
+		if (field->offset < next_free ||
+		    !range_within(field->offset, field->length,
+				  r->function_size))
+			return HVP_E_BAD_LAYOUT;
+		next_free = (uint64_t)field->offset + field->length;
+		switch (field->kind) {
+		case HVP_FIELD_SLIDE_NEG:
+			if (field->length != 4)
+				return HVP_E_BAD_LAYOUT;
+			/* fall through */
+		case HVP_FIELD_SLIDE:
+			if ((field->length != 4 && field->length != 8) ||
+			    field->encoding_count != 0 ||
+			    field->encodings_offset != 0)
+				return HVP_E_BAD_LAYOUT;
+			break;
+		case HVP_FIELD_ONE_OF:
+			if (field->length == 0 ||
+			    field->length > HVP_FIELD_MAX_LEN ||
+			    field->encoding_count == 0 ||
+			    field->encoding_count > HVP_FIELD_MAX_ENCODINGS ||
+			    field->value != 0 ||
+			    !range_within(field->encodings_offset,
+					  (uint64_t)field->encoding_count *
+						  field->length,
+					  data_size))
+				return HVP_E_BAD_LAYOUT;
+			break;
+		default:
+			return HVP_E_BAD_LAYOUT;
+		}
+	}
+	return HVP_OK;
+}
+
 static enum hvp_status check_replacement(const struct hvp_bundle_view *view,
 					 const struct hvp_replacement *r)
 {
 	uint32_t data_size = view->header->data_size;
+	enum hvp_status status;
 
 	if (r->name_len == 0 || r->name_len > HVP_MAX_NAME_LEN ||
 	    !range_within(r->name_offset, r->name_len, data_size))
@@ -104,6 +166,9 @@ static enum hvp_status check_replacement(const struct hvp_bundle_view *view,
 	if (!range_within(r->reloc_first, r->reloc_count,
 			  view->header->relocation_count))
 		return HVP_E_BAD_COUNT;
+	status = check_fields(view, r);
+	if (status != HVP_OK)
+		return status;
 	return check_relocs(view, r);
 }
 

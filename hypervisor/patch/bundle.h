@@ -60,6 +60,14 @@ hvp_replacement_relocs(const struct hvp_bundle_view *view,
 	return view->relocs + r->reloc_first;
 }
 
+/* The old function's run-time fields (data area, 8-byte aligned). */
+static inline const struct hvp_field *
+hvp_replacement_fields(const struct hvp_bundle_view *view,
+		       const struct hvp_replacement *r)
+{
+	return (const struct hvp_field *)(view->data + r->field_offset);
+}
+
 /* Bytes a relocation of this type writes, or 0 for an unknown type. */
 unsigned int hvp_reloc_width(uint16_t type);
 

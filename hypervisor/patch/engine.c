@@ -184,6 +184,39 @@ enum hvp_status hvp_engine_register(struct hvp_engine *e,
 	return HVP_OK;
 }
 
+enum hvp_status hvp_engine_register_image(struct hvp_engine *e, uint64_t gva,
+					  uint64_t size)
+{
+	if (e->locked)
+		return hvp_engine_refuse(e, HVP_E_LOCKED, "image registration");
+	/* x86-64 Linux maps its image in at most 1 GiB (KERNEL_IMAGE_SIZE). */
+	if (size == 0 || size > (1ull << 30) || gva % HVP_PAGE_SIZE != 0 ||
+	    gva + size < gva)
+		return hvp_engine_refuse(e, HVP_E_INVALID, "image registration");
+	e->image_gva = gva;
+	e->image_size = size;
+	hvp_engine_log(e, HVP_LOG_INFO, "patch: registered image %#llx..%#llx\n",
+		       (unsigned long long)gva, (unsigned long long)(gva + size));
+	return HVP_OK;
+}
+
+/* Text and rodata are parts of the kernel image; the arena is not. */
+static bool image_holds_regions(const struct hvp_engine *e)
+{
+	static const enum hvp_region_kind parts[] = { HVP_REGION_TEXT,
+						      HVP_REGION_RODATA };
+
+	for (unsigned int i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		const struct hvp_region *r = &e->regions[parts[i]];
+
+		if (r->registered &&
+		    (r->gva < e->image_gva ||
+		     r->size > e->image_size - (r->gva - e->image_gva)))
+			return false;
+	}
+	return true;
+}
+
 static const struct hvp_region *region_of(const struct hvp_engine *e,
 					  uint64_t gva)
 {
@@ -343,8 +376,11 @@ enum hvp_status hvp_engine_lock(struct hvp_engine *e, uint64_t cr3,
 	if (e->locked)
 		return hvp_engine_refuse(e, HVP_E_LOCKED, "second lock");
 	if (!e->regions[HVP_REGION_TEXT].registered ||
-	    !e->regions[HVP_REGION_ARENA].registered)
+	    !e->regions[HVP_REGION_ARENA].registered || e->image_size == 0)
 		return hvp_engine_refuse(e, HVP_E_NOT_REGISTERED, "lock");
+	if (!image_holds_regions(e))
+		return hvp_engine_refuse(e, HVP_E_INVALID,
+					 "lock (text or rodata outside the image)");
 
 	status = record_mappings(e, cr3);
 	if (status == HVP_OK) {

@@ -88,6 +88,11 @@ struct hvp_engine {
 	uint64_t jump_table_gva;
 	uint64_t jump_table_size;
 
+	/* The whole kernel image, _text to _end: where a slide-relative
+	 * relocation may point.  Never protected: it holds data and bss. */
+	uint64_t image_gva;
+	uint64_t image_size;
+
 	uint64_t arena_used;
 	uint32_t next_patch_id;
 	struct hvp_applied_patch patches[HVP_MAX_APPLIED];
@@ -111,6 +116,14 @@ enum hvp_status hvp_engine_enroll_key(struct hvp_engine *e,
 enum hvp_status hvp_engine_register(struct hvp_engine *e,
 				    enum hvp_region_kind kind, uint64_t gva,
 				    uint64_t size);
+
+/*
+ * Before lock: the kernel image [_text, _end), which must hold the text
+ * and the rodata.  Lock needs it: relocations into the kernel are checked
+ * against it (HVP_E_RELOC_OUTSIDE_IMAGE).
+ */
+enum hvp_status hvp_engine_register_image(struct hvp_engine *e, uint64_t gva,
+					  uint64_t size);
 
 /*
  * Records the guest-virtual to guest-physical mapping of every registered

@@ -43,6 +43,13 @@ enum hvp_status hvp_verify_bundle(struct hvp_engine *e,
 				  const struct hvp_bundle_view *view,
 				  uint32_t *key_index);
 
+/* Checks and zeroes each run-time field of a replacement's old function
+ * (the engine's one copy of it); HVP_E_FUNCTION_HASH on a mismatch. */
+enum hvp_status hvp_check_fields(struct hvp_engine *e,
+				 const struct hvp_bundle_view *view,
+				 const struct hvp_replacement *r,
+				 uint8_t *function);
+
 enum hvp_status hvp_plan_bundle(struct hvp_engine *e,
 				const struct hvp_bundle_view *view,
 				struct hvp_plan *plan);

@@ -41,14 +41,20 @@ bool hvp_encode_jmp(uint8_t *out, uint64_t at, uint64_t target, unsigned int len
 	return false;
 }
 
-/* The old function: inside the locked text, hashing and pre-image match. */
+/*
+ * The old function: inside the locked text, the patch site exactly the
+ * pre-image, each run-time field one of its allowed values, and every
+ * other byte as built (the hash).  The function is read once.
+ */
 static enum hvp_status check_target(struct hvp_engine *e,
+				    const struct hvp_bundle_view *view,
 				    const struct hvp_replacement *r,
 				    uint64_t *site_gva)
 {
 	const struct hvp_region *text = &e->regions[HVP_REGION_TEXT];
 	uint8_t digest[HVP_SHA256_LEN];
 	uint64_t fn_gva = text->gva + r->function_offset;
+	enum hvp_status status;
 
 	if (r->function_offset >= text->size ||
 	    r->function_size > text->size - r->function_offset)
@@ -56,12 +62,15 @@ static enum hvp_status check_target(struct hvp_engine *e,
 	if (hvp_locked_read(e, fn_gva, e->function, r->function_size) !=
 	    HVP_OK)
 		return HVP_E_TARGET_RANGE;
-	hvp_sha256(e->function, r->function_size, digest);
-	if (!hvp_bytes_equal(digest, r->function_sha256, sizeof(digest)))
-		return HVP_E_FUNCTION_HASH;
 	if (!hvp_bytes_equal(e->function + r->site_offset, r->preimage,
 			     r->preimage_len))
 		return HVP_E_PREIMAGE;
+	status = hvp_check_fields(e, view, r, e->function);
+	if (status != HVP_OK)
+		return status;
+	hvp_sha256(e->function, r->function_size, digest);
+	if (!hvp_bytes_equal(digest, r->function_sha256, sizeof(digest)))
+		return HVP_E_FUNCTION_HASH;
 	*site_gva = fn_gva + r->site_offset;
 	return HVP_OK;
 }
@@ -88,6 +97,33 @@ static enum hvp_status check_overlap(const struct hvp_engine *e,
 	return HVP_OK;
 }
 
+/*
+ * S for one relocation (docs/bundle-format.md, "Relocation").  A symbol
+ * that moves with the kernel (KERNEL: this boot's text base plus the
+ * offset) must land inside the registered image, _text to _end: a per-CPU
+ * offset or an absolute value mislabelled as slide-relative would
+ * otherwise become a wild pointer in code the guest then runs.
+ */
+static enum hvp_status symbol_value(const struct hvp_engine *e,
+				    const struct hvp_reloc *reloc,
+				    uint64_t code_gva, uint64_t *s)
+{
+	switch (reloc->target) {
+	case HVP_RELOC_TARGET_KERNEL:
+		*s = e->regions[HVP_REGION_TEXT].gva +
+		     (uint64_t)reloc->symbol_offset;
+		if (*s < e->image_gva || *s - e->image_gva > e->image_size)
+			return HVP_E_RELOC_OUTSIDE_IMAGE;
+		return HVP_OK;
+	case HVP_RELOC_TARGET_SELF:
+		*s = code_gva + (uint64_t)reloc->symbol_offset;
+		return HVP_OK;
+	default: /* HVP_RELOC_TARGET_ABSOLUTE; the parser refused the rest */
+		*s = (uint64_t)reloc->symbol_offset;
+		return HVP_OK;
+	}
+}
+
 /* SDM-independent: the x86-64 psABI relocation formulas (S + A - P ...). */
 static enum hvp_status relocate(struct hvp_engine *e,
 				const struct hvp_bundle_view *view,
@@ -95,14 +131,21 @@ static enum hvp_status relocate(struct hvp_engine *e,
 				uint8_t *code, uint64_t code_gva)
 {
 	const struct hvp_reloc *reloc = hvp_replacement_relocs(view, r);
-	uint64_t text_base = e->regions[HVP_REGION_TEXT].gva;
 
 	for (uint32_t i = 0; i < r->reloc_count; i++, reloc++) {
-		uint64_t s = (reloc->target == HVP_RELOC_TARGET_KERNEL ?
-				      text_base : code_gva) +
-			     (uint64_t)reloc->symbol_offset;
-		uint64_t value = s + (uint64_t)reloc->addend;
-		uint64_t place = code_gva + reloc->offset;
+		uint64_t s, value, place = code_gva + reloc->offset;
+		enum hvp_status status = symbol_value(e, reloc, code_gva, &s);
+
+		if (status != HVP_OK) {
+			hvp_engine_log(e, HVP_LOG_WARN,
+				       "patch: relocation %u points at %#llx, outside the kernel image %#llx..%#llx\n",
+				       r->reloc_first + i, (unsigned long long)s,
+				       (unsigned long long)e->image_gva,
+				       (unsigned long long)(e->image_gva +
+							    e->image_size));
+			return status;
+		}
+		value = s + (uint64_t)reloc->addend;
 
 		switch (reloc->type) {
 		case HVP_RELOC_PC32:
@@ -135,7 +178,7 @@ enum hvp_status hvp_plan_bundle(struct hvp_engine *e,
 	for (uint32_t i = 0; i < view->header->replacement_count; i++) {
 		const struct hvp_replacement *r = &view->replacements[i];
 		uint64_t code_gva, entry_gva, site_gva = 0;
-		enum hvp_status status = check_target(e, r, &site_gva);
+		enum hvp_status status = check_target(e, view, r, &site_gva);
 
 		if (status == HVP_OK)
 			status = check_overlap(e, plan, site_gva);

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "patch/report.h"
 
-_Static_assert(HVP_STATUS_COUNT <= sizeof(((struct hvp_counters *)0)->refusals) /
-				   sizeof(hvp_u64),
-	       "struct hvp_counters has a refusal slot per status code");
 _Static_assert(HVP_REGION_COUNT == sizeof(((struct hvp_status_info *)0)->region_gva) /
 				   sizeof(hvp_u64),
 	       "struct hvp_status_info has a slot per region");

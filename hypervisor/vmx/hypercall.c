@@ -92,6 +92,11 @@ static enum hvp_status hc_register_jump_table(struct hc_call *c)
 	return hvp_engine_register_jump_table(&hv_engine, c->rbx, c->rcx);
 }
 
+static enum hvp_status hc_register_image(struct hc_call *c)
+{
+	return hvp_engine_register_image(&hv_engine, c->rbx, c->rcx);
+}
+
 /* Lock holds every other vCPU, so that the EPT flush reaches them all and
  * each takes on the CR pinning before it runs guest code again. */
 static enum hvp_status hc_lock(struct hc_call *c)

@@ -64,7 +64,9 @@ typedef int64_t hvp_s64;
 	X(HVP_E_NO_SUCH_PATCH, 27, "no applied patch with that id")            \
 	X(HVP_E_TABLE_FULL, 28, "too many applied patches")                    \
 	X(HVP_E_NO_MEMORY, 29, "hypervisor out of memory")                     \
-	X(HVP_E_INTERNAL, 30, "internal error")
+	X(HVP_E_INTERNAL, 30, "internal error")                                \
+	X(HVP_E_RELOC_OUTSIDE_IMAGE, 31,                                       \
+	  "relocation target outside the kernel image")
 
 enum hvp_status {
 #define HVP_STATUS_ENUM(name, value, text) name = value,
@@ -137,6 +139,8 @@ static inline const char *hvp_status_text(unsigned int status)
 	/* RBX = gva of __jump_table, RCX = size */                            \
 	X(REGISTER_JUMP_TABLE, register_jump_table, 0x14, HVP_HC_F_RCX,        \
 	  "register jump table")                                               \
+	/* RBX = gva of _text, RCX = size to _end */                           \
+	X(REGISTER_IMAGE, register_image, 0x15, HVP_HC_F_RCX, "register image")\
 	/* RBX = page list of the bundle -> RBX = patch id */                  \
 	X(APPLY, apply, 0x20, 0, "apply")                                      \
 	/* RBX = patch id */                                                   \
@@ -199,12 +203,12 @@ struct hvp_page_list {
 	((HVP_PAGE_SIZE - sizeof(struct hvp_page_list)) / sizeof(hvp_u64))
 
 /* ------------------------------------------------------------------ */
-/* Bundle format v1 (docs/bundle-format.md)                           */
+/* Bundle format v2 (docs/bundle-format.md)                           */
 /* ------------------------------------------------------------------ */
 
 #define HVP_BUNDLE_MAGIC "HVPBNDL1"
 #define HVP_BUNDLE_MAGIC_LEN 8
-#define HVP_BUNDLE_VERSION 1
+#define HVP_BUNDLE_VERSION 2
 
 #define HVP_KEY_ID_LEN 32     /* SHA-256 of the DER SubjectPublicKeyInfo */
 #define HVP_BUILD_ID_MAX 32   /* GNU build-id (20 bytes for SHA-1 ids) */
@@ -220,6 +224,12 @@ struct hvp_page_list {
 #define HVP_MAX_DESCRIPTION_LEN 256u
 #define HVP_MAX_CODE_LEN (64u * 1024u)
 #define HVP_MAX_FUNCTION_SIZE (64u * 1024u)
+#define HVP_MAX_FIELDS 1024u         /* run-time fields per old function */
+#define HVP_FIELD_MAX_LEN 16u        /* bytes of one ONE_OF field */
+#define HVP_FIELD_MAX_ENCODINGS 16u  /* encodings of one ONE_OF field */
+/* A relocation's addend reaches at most this far from its symbol: a field
+ * of a kernel object, or the tail of a PC-relative instruction. */
+#define HVP_MAX_RELOC_ADDEND (64 * 1024)
 
 struct hvp_bundle_header {
 	hvp_u8 magic[HVP_BUNDLE_MAGIC_LEN]; /* HVP_BUNDLE_MAGIC */
@@ -256,6 +266,36 @@ struct hvp_replacement {
 	hvp_u32 entry_offset;      /* the new function, within the code */
 	hvp_u32 reloc_first;       /* this replacement's relocations: */
 	hvp_u32 reloc_count;       /* [reloc_first, reloc_first + count) */
+	hvp_u32 field_offset;      /* struct hvp_field[], into the data area */
+	hvp_u32 field_count;       /* 0..HVP_MAX_FIELDS */
+};
+
+/*
+ * A field of the old function that the kernel changes at run time
+ * (docs/bundle-format.md, "Fields").  function_sha256 covers the function
+ * as built with every field's bytes zeroed; each field is checked on its
+ * own against what it may hold on this boot.
+ */
+enum hvp_field_kind {
+	HVP_FIELD_SLIDE = 1,  /* KASLR-relocated: length 4 or 8, holds
+			       * text base + value (truncated) */
+	HVP_FIELD_ONE_OF = 2, /* holds one of encoding_count encodings of
+			       * length bytes (static keys, fentry, LOCK
+			       * prefixes, return thunks, retpolines) */
+	HVP_FIELD_SLIDE_NEG = 3 /* a text-relative reference to a per-CPU
+				 * variable: length 4, holds value minus the
+				 * kernel text base (truncated) */
+};
+
+struct hvp_field {
+	hvp_u32 offset;           /* from the function's first byte */
+	hvp_u8 kind;              /* enum hvp_field_kind */
+	hvp_u8 length;            /* bytes */
+	hvp_u8 encoding_count;    /* ONE_OF: 1..HVP_FIELD_MAX_ENCODINGS */
+	hvp_u8 reserved;          /* 0 */
+	hvp_u32 encodings_offset; /* ONE_OF: count * length bytes, data area */
+	hvp_u32 reserved2;        /* 0 */
+	hvp_s64 value;            /* SLIDE, SLIDE_NEG: see the kinds */
 };
 
 enum hvp_reloc_type {
@@ -265,8 +305,11 @@ enum hvp_reloc_type {
 };
 
 enum hvp_reloc_target {
-	HVP_RELOC_TARGET_KERNEL = 1, /* symbol = offset from kernel text base */
-	HVP_RELOC_TARGET_SELF = 2    /* symbol = offset in this code blob */
+	HVP_RELOC_TARGET_KERNEL = 1,  /* symbol = offset from kernel text base */
+	HVP_RELOC_TARGET_SELF = 2,    /* symbol = offset in this code blob */
+	HVP_RELOC_TARGET_ABSOLUTE = 3 /* symbol = the value itself, no slide:
+				       * a per-CPU (%gs) offset or an absolute
+				       * symbol */
 };
 
 struct hvp_reloc {
@@ -321,11 +364,14 @@ struct hvp_patch_info {
 };
 #define HVP_PATCH_INFO_MAX 32u
 
+/* A slot per status code in the counters (HVP_STATUS_COUNT fits). */
+#define HVP_REFUSAL_SLOTS 32u
+
 /* HVP_HC_COUNTERS: refusals by status, and VM exits by reason, summed
  * over the vCPUs. */
 #define HVP_EXIT_REASONS 80u
 struct hvp_counters {
-	hvp_u64 refusals[32];      /* indexed by enum hvp_status */
+	hvp_u64 refusals[HVP_REFUSAL_SLOTS];   /* indexed by enum hvp_status */
 	hvp_u64 exits[HVP_EXIT_REASONS];
 	hvp_u64 blocked_writes;
 	hvp_u64 blocked_cr_writes;
@@ -335,7 +381,7 @@ struct hvp_counters {
 	 * Refusals anyone can provoke at will (a ring-3 VMCALL, an unknown
 	 * call, a bad answer page) are logged and audited only at the first
 	 * 8 of a kind and then at each power of two: */
-	hvp_u64 unrecorded[32];    /* counted only, by enum hvp_status */
+	hvp_u64 unrecorded[HVP_REFUSAL_SLOTS]; /* counted only, by enum hvp_status */
 	hvp_u64 audit_overwritten; /* other events pushed out of the ring */
 	hvp_u64 audit_floodable_overwritten; /* such refusals pushed out of
 					      * their own ring */
@@ -382,12 +428,15 @@ struct hvp_log_page {
 #define HVP_ABI_ASSERT_SIZE(type, size)                                        \
 	_Static_assert(sizeof(type) == (size), #type " layout changed")
 
+/* Every status has its refusal counter (struct hvp_counters). */
+_Static_assert(HVP_STATUS_COUNT <= HVP_REFUSAL_SLOTS, "hvp_counters.refusals is full");
 HVP_ABI_ASSERT_SIZE(struct hvp_page_list, 8);
 HVP_ABI_ASSERT_SIZE(struct hvp_status_info, 168);
 HVP_ABI_ASSERT_SIZE(struct hvp_patch_info, 56);
 HVP_ABI_ASSERT_SIZE(struct hvp_counters, 1192);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_header, 128);
-HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 96);
+HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 104);
+HVP_ABI_ASSERT_SIZE(struct hvp_field, 24);
 HVP_ABI_ASSERT_SIZE(struct hvp_reloc, 24);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_signature, 8);
 HVP_ABI_ASSERT_SIZE(struct hvp_audit_event, 40);

@@ -3,15 +3,18 @@
 # Bochs, with forged, foreign and replayed bundles refused and an attack
 # on kernel text stopped.  `make test` runs it too: every step is asserted.
 #
-#  1. a first boot under hvpatch prints the facts `hvpatch build` needs
-#     (symbols, the target's running bytes, the build-id): hvp-ksyms;
-#  2. the host builds and signs the bundles with a development key;
-#  3. a second boot, with the key enrolled, runs guest/demo.sh.
+#  1. the host builds the bundles from the kernel's own vmlinux (the -dbg
+#     package, cached once: docs/fleet.md), as a patch author would for a
+#     fleet, and signs them with a development key;
+#  2. one boot, with the key enrolled, runs guest/demo.sh.
+#
+# `make fleet-sample` measures the same path on many functions: a boot
+# prints their running bytes (hvp-ksyms, a test probe), and the host
+# checks each bundle against them (docs/fleet.md, "Figures").
 
 DEMO_DIR := $(BUILD)/demo
 DEMO_KSYMS := $(DEMO_DIR)/hvp-ksyms
 DEMO_PATCH_OBJ := $(DEMO_DIR)/cmdline_proc_show.o
-DEMO_TARGET := cmdline_proc_show
 DEMO_CMDLINE := $(HVP_CMDLINE_BOCHS) hvp.cpus=2
 DEMO_ATTACK := $(BUILD)/guest-agent/hvp_attack.ko
 
@@ -29,22 +32,29 @@ $(DEMO_PATCH_OBJ): qemu-scripts/demo/patch/cmdline_proc_show.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(PATCH_CFLAGS) -c $< -o $@
 
-# --- 1. the facts, from a boot of the same kernel under the hypervisor ---
+# --- the running bytes of the sample, for `make fleet-sample` only ----------
+FLEET_SAMPLE := qemu-scripts/demo/fleet-sample.txt
 $(DEMO_DIR)/dump-initrd.img: $(DEMO_KSYMS) qemu-scripts/demo/guest/dump-ksyms.sh \
-		qemu-scripts/make-initramfs.sh qemu-scripts/initramfs/init
-	bash qemu-scripts/make-initramfs.sh $@ $(DEMO_KSYMS) qemu-scripts/demo/guest/dump-ksyms.sh
+		$(FLEET_SAMPLE) qemu-scripts/make-initramfs.sh qemu-scripts/initramfs/init
+	bash qemu-scripts/make-initramfs.sh $@ $(DEMO_KSYMS) \
+		qemu-scripts/demo/guest/dump-ksyms.sh $(FLEET_SAMPLE)
 
-$(DEMO_DIR)/dump.img: $(DEMO_DIR)/dump-initrd.img $(DEMO_PATCH_OBJ) $(HVPATCH_EFI) \
+# One CPU, another boot (so another KASLR slide) than the demo's.
+$(DEMO_DIR)/dump.img: $(DEMO_DIR)/dump-initrd.img $(HVPATCH_EFI) \
 		$(HVP_KERNEL) $(HVP_ACPI_EFI) qemu-scripts/make-esp.sh
 	bash qemu-scripts/make-esp.sh --out $@ --flavour bochs --kernel $(HVP_KERNEL) \
 		--initrd $< --acpi $(HVP_ACPI_EFI) --loader $(HVPATCH_EFI) \
-		-- $(DEMO_CMDLINE) hvp.agent=0 \
-		hvp.ksyms=$(DEMO_TARGET),$$(nm -u $(DEMO_PATCH_OBJ) | awk '{print $$2}' | paste -sd,)
+		-- $(HVP_CMDLINE_BOCHS) hvp.cpus=1 hvp.agent=0
 
 $(DEMO_DIR)/facts/System.map: $(DEMO_DIR)/dump.img qemu-scripts/demo/collect-kernel-facts.py
-	bash qemu-scripts/run-bochs.sh --name demo-facts --esp $< --cpus 2 --timeout 300 \
+	bash qemu-scripts/run-bochs.sh --name fleet-sample --esp $< --cpus 1 --timeout 600 \
 		--logdir $(DEMO_DIR)/facts-boot --require 'HVP-TEST ksyms PASS'
 	python3 qemu-scripts/demo/collect-kernel-facts.py $(DEMO_DIR)/facts-boot/serial.log $(@D)
+
+.PHONY: fleet-sample
+fleet-sample: $(DEMO_DIR)/facts/System.map $(HVP_VMLINUX_STAMP) $(HVPATCH_TOOL)
+	bash qemu-scripts/demo/fleet-sample.sh $(HVPATCH_TOOL) $$(cat $(HVP_VMLINUX_STAMP)) \
+		$(DEMO_DIR)/facts $(FLEET_SAMPLE) $(DEMO_DIR)/fleet-sample
 
 # --- 2. keys and bundles ----------------------------------------------------
 $(DEMO_DIR)/keys/dev.pem: $(HVPATCH_TOOL)
@@ -52,14 +62,16 @@ $(DEMO_DIR)/keys/dev.pem: $(HVPATCH_TOOL)
 	$(HVPATCH_TOOL) keygen --out-private $@ --out-public $(@D)/dev.pub
 	$(HVPATCH_TOOL) keygen --out-private $(@D)/stranger.pem --out-public $(@D)/stranger.pub
 
+DEMO_VMLINUX = $$(cat $(HVP_VMLINUX_STAMP))
 DEMO_BUILD = $(HVPATCH_TOOL) build --object $(DEMO_PATCH_OBJ) \
-	--symbols $(DEMO_DIR)/facts/System.map --text-dump $(DEMO_DIR)/facts/text.bin \
+	--symbols $(DEMO_VMLINUX)/System.map --vmlinux $(DEMO_VMLINUX)/vmlinux \
 	--description "cmdline marker (hvpatch demo)"
+DEMO_BUILD_ID = $$(readelf -n $(DEMO_VMLINUX)/vmlinux | awk '/Build ID/ { print $$3 }')
 DEMO_BUNDLES := $(addprefix $(DEMO_DIR)/,demo-good.hvp demo-forged.hvp \
 	demo-other-build.hvp demo-unknown-key.hvp)
 
-$(DEMO_BUNDLES) &: $(DEMO_DIR)/facts/System.map $(DEMO_DIR)/keys/dev.pem $(DEMO_PATCH_OBJ)
-	$(DEMO_BUILD) --build-id $$(cat $(DEMO_DIR)/facts/build-id) --sequence 1 -o $(DEMO_DIR)/good.unsigned
+$(DEMO_BUNDLES) &: $(HVP_VMLINUX_STAMP) $(DEMO_DIR)/keys/dev.pem $(DEMO_PATCH_OBJ) $(HVPATCH_TOOL)
+	$(DEMO_BUILD) --build-id $(DEMO_BUILD_ID) --sequence 1 -o $(DEMO_DIR)/good.unsigned
 	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/dev.pem $(DEMO_DIR)/good.unsigned -o $(DEMO_DIR)/demo-good.hvp
 	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/stranger.pem $(DEMO_DIR)/good.unsigned \
 		-o $(DEMO_DIR)/demo-unknown-key.hvp
@@ -70,7 +82,7 @@ $(DEMO_BUNDLES) &: $(DEMO_DIR)/facts/System.map $(DEMO_DIR)/keys/dev.pem $(DEMO_
 	bash -c '. tests/lib/check.sh && flip_byte "$$1" "$$2"' flip \
 		$(DEMO_DIR)/demo-forged.hvp $$((n - 40))
 	# Another build: the same patch for a kernel whose build-id differs.
-	$(DEMO_BUILD) --build-id $$(cat $(DEMO_DIR)/facts/build-id | tr 0-9a-f 1-9a-f0) \
+	$(DEMO_BUILD) --build-id $$(echo $(DEMO_BUILD_ID) | tr 0-9a-f 1-9a-f0) \
 		--sequence 2 -o $(DEMO_DIR)/other.unsigned
 	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/dev.pem $(DEMO_DIR)/other.unsigned \
 		-o $(DEMO_DIR)/demo-other-build.hvp
@@ -79,9 +91,9 @@ $(DEMO_BUNDLES) &: $(DEMO_DIR)/facts/System.map $(DEMO_DIR)/keys/dev.pem $(DEMO_
 # for the bundle another CPU scribbles on during APPLY.
 DEMO_LOAD_SEQUENCES := $(shell seq 2 21) 30
 DEMO_LOAD_BUNDLES := $(DEMO_LOAD_SEQUENCES:%=$(DEMO_DIR)/load/demo-seq%.hvp)
-$(DEMO_DIR)/load/demo-seq%.hvp: $(DEMO_DIR)/facts/System.map $(DEMO_DIR)/keys/dev.pem $(DEMO_PATCH_OBJ)
+$(DEMO_DIR)/load/demo-seq%.hvp: $(HVP_VMLINUX_STAMP) $(DEMO_DIR)/keys/dev.pem $(DEMO_PATCH_OBJ) $(HVPATCH_TOOL)
 	@mkdir -p $(@D)
-	$(DEMO_BUILD) --build-id $$(cat $(DEMO_DIR)/facts/build-id) --sequence $* -o $@.unsigned
+	$(DEMO_BUILD) --build-id $(DEMO_BUILD_ID) --sequence $* -o $@.unsigned
 	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/dev.pem $@.unsigned -o $@
 
 # --- 3. the demo boot ----------------------------------------------------------

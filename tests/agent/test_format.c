@@ -173,7 +173,7 @@ static void test_counters_only_nonzero(void **state)
 	free(out);
 
 	c.refusals[HVP_E_PREIMAGE] = 2;
-	c.refusals[31] = 1; /* past the known codes */
+	c.refusals[HVP_E_RELOC_OUTSIDE_IMAGE] = 1;
 	c.exits[10] = 7;
 	c.exits[79] = 1;
 	c.blocked_cr_writes = 9;
@@ -182,7 +182,7 @@ static void test_counters_only_nonzero(void **state)
 	assert_string_equal(out,
 			    "refusals:\n"
 			    "  HVP_E_PREIMAGE                  2  bytes at the patch site do not match\n"
-			    "  status 31                       1\n"
+			    "  HVP_E_RELOC_OUTSIDE_IMAGE          1  relocation target outside the kernel image\n"
 			    "vm exits:\n"
 			    "   10 CPUID                                   7\n"
 			    "   79 ?                                       1\n"
@@ -191,7 +191,7 @@ static void test_counters_only_nonzero(void **state)
 	free(out);
 	CAPTURE(out, hvpctl_print_counters(f, &c, true));
 	assert_string_equal(out, "{\"command\": \"counters\", \"ok\": true, \"refusals\": "
-				 "{\"HVP_E_PREIMAGE\": 2, \"status_31\": 1}, \"exits\": "
+				 "{\"HVP_E_PREIMAGE\": 2, \"HVP_E_RELOC_OUTSIDE_IMAGE\": 1}, \"exits\": "
 				 "{\"10\": 7, \"79\": 1}, \"blocked_writes\": 0, \"blocked_cr_writes\": 9, "
 				 "\"jump_label_writes\": 12}\n");
 	free(out);

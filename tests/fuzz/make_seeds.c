@@ -77,6 +77,32 @@ static void write_jump_seeds(const char *dir)
 	free(all.data);
 }
 
+/* A bundle with run-time fields of each kind, for the parser's tables. */
+static void write_fields_seeds(const char *dir, struct fixture *f)
+{
+	static const uint8_t encodings[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00,
+					     0xe9, 0x10, 0x00, 0x00, 0x00 };
+	static const struct hvp_field fields[] = {
+		{ .offset = 0x10, .kind = HVP_FIELD_SLIDE, .length = 4,
+		  .value = FX_SYM_DATA },
+		{ .offset = 0x20, .kind = HVP_FIELD_ONE_OF, .length = 5,
+		  .encoding_count = 2 },
+		{ .offset = 0x30, .kind = HVP_FIELD_SLIDE_NEG, .length = 4,
+		  .value = 0x7f019160 },
+	};
+	const struct bundle_fields set = { fields, 3, encodings,
+					   sizeof(encodings) };
+	static const struct fx_replacement fn_a = { FX_FN_A };
+	struct buffer plain, signed_bundle;
+
+	fx_unsigned_bundle_fields(f, &fn_a, 1, 1, &set, &plain);
+	fx_sign(f, &plain, &signed_bundle);
+	write_seed(dir, "unsigned-fields", &plain);
+	write_seed(dir, "signed-fields", &signed_bundle);
+	free(plain.data);
+	free(signed_bundle.data);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct fx_replacement sets[][3] = {
@@ -105,6 +131,7 @@ int main(int argc, char **argv)
 		free(plain.data);
 		free(signed_bundle.data);
 	}
+	write_fields_seeds(argv[1], &f);
 	fx_destroy(&f);
 	return 0;
 }

@@ -60,23 +60,107 @@ expect_status "json: data reference resolved against the kernel" 0 \
 	test "$(field "[x['symbol_offset'] for x in $r['relocations'] if x['target'] == 'kernel'][1]")" = "$(text_offset fixture_counter)"
 expect_status "json: the string literal is the patch's own" 0 \
 	test "$(field "[x['target'] for x in $r['relocations'] if x['type'] == 'ABS32S'][0]")" = self
-old_hash=$(python3 - "$fixtures/vmlinux" "$(symbol fixture_greeting)" "$(field "$r[\"function_size\"]")" <<'PY'
-import hashlib, subprocess, sys
-vmlinux, address, size = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3])
-raw = subprocess.run(["objcopy", "-O", "binary", "-j", ".text", vmlinux, "/dev/stdout"],
-                     capture_output=True, check=True).stdout
+expect_status "json: the function's size is its ELF symbol's" 0 \
+	test "$(field "$r[\"function_size\"]")" = \
+	"$(readelf -sW "$fixtures/vmlinux" | awk '$8 == "fixture_greeting" { print $3 }')"
+expect_status "json: the string's address is a KASLR field, from the text base" 0 \
+	python3 -c "import json; f = json.load(open('good.json'))['replacements'][0]['fields']
+assert [(x['kind'], x['length']) for x in f] == [('one_of', 5), ('slide', 4)], f"
+old_hash=$(python3 - "$fixtures/vmlinux" "$(symbol fixture_greeting)" good.json <<'PY'
+import hashlib, json, subprocess, sys
+vmlinux, address = sys.argv[1], int(sys.argv[2], 16)
+r = json.load(open(sys.argv[3]))["replacements"][0]
+raw = subprocess.run(["objcopy", "-O", "binary", "-j", ".text.head", "-j", ".text", vmlinux,
+                      "/dev/stdout"], capture_output=True, check=True).stdout
 start = int(subprocess.run(["sh", "-c", f"nm {vmlinux} | awk '$3 == \"_stext\" {{print $1}}'"],
                            capture_output=True, text=True).stdout, 16)
-print(hashlib.sha256(raw[address - start:address - start + size]).hexdigest())
+fn = bytearray(raw[address - start:address - start + r["function_size"]])
+for f in r["fields"]:
+    fn[f["offset"]:f["offset"] + f["length"]] = bytes(f["length"])
+print(hashlib.sha256(fn).hexdigest())
 PY
 )
-expect_status "json: function hash is SHA-256 of the old function" 0 \
+expect_status "json: function hash: the old function as built, fields zeroed" 0 \
 	test "$(field "$r[\"function_sha256\"]")" = "$old_hash"
+
+# --- one machine's running text instead of the build ---------------------------
+objcopy -O binary -j .text.head -j .text "$fixtures/vmlinux" text.bin
+expect_status "build from a text dump" 0 \
+	"$hvpatch" build --object "$fixtures/patch/greeting.o" --symbols "$fixtures/System.map" \
+	--text-dump text.bin --build-id "$build_id" --sequence 1 -o dump.unsigned
+"$hvpatch" inspect --json dump.unsigned > dump.json
+expect_status "  exact bytes: no fields, the size to the next symbol" 0 \
+	python3 -c "import json; r = json.load(open('dump.json'))['replacements'][0]
+assert r['fields'] == [] and r['function_size'] == $((0x$(symbol fixture_small) - 0x$(symbol fixture_greeting))), r"
+expect_status "the vmlinux gives sizes: --function-size is refused with it" 1 \
+	build greeting 1 x.unsigned --function-size 64
+
+# --- the fields of a function the kernel rewrites at boot ----------------------
+expect_status "build against a function with every kind of run-time site" 0 \
+	build runtime 1 runtime.unsigned
+"$hvpatch" inspect --json runtime.unsigned > runtime.json
+expect_status "  fentry, LOCK, static key, KASLR address, retpoline, return thunk" 0 \
+	python3 - "$((0x$(symbol fixture_counter) - 0x$(symbol _stext)))" <<'PY'
+import json, sys
+f = json.load(open("runtime.json"))["replacements"][0]["fields"]
+got = [(x["offset"], x["kind"], x.get("encodings", x.get("value"))) for x in f]
+counter = int(sys.argv[1])
+assert [g[:2] for g in got] == [(0, "one_of"), (5, "one_of"), (12, "one_of"),
+                                (20, "slide"), (24, "one_of"), (31, "one_of")], got
+assert got[0][2] == "0f1f440000", got              # fentry: NOP5 only
+assert got[1][2] == "f03e", got                    # LOCK, or DS on one CPU
+assert got[2][2] == "0f1f440000e90c000000", got    # NOP5, or JMP to 4:
+assert got[3][2] == counter, got                   # movq $fixture_counter
+assert got[4][2].startswith("e8") and got[4][2].endswith("41ffd36690"), got
+assert got[5][2].startswith("c3cccccccce9") and len(got[5][2]) == 20, got
+PY
+expect_status "refuses a function with an alternative" 2 build alternative 1 x.unsigned
+expect_output "  and says where" "fixture_alternative: a site the kernel rewrites at boot .* at \+0x5"
 
 expect_status "ENDBR64 function" 0 build ibt 1 ibt.unsigned
 "$hvpatch" inspect --json ibt.unsigned > ibt.json
 expect_status "ENDBR64: the site is after it" 0 \
 	python3 -c "import json; r=json.load(open('ibt.json'))['replacements'][0]; assert r['site_offset'] == 4 and r['preimage'] == '0f1f440000'"
+
+# --- every kind of relocation --------------------------------------------------
+expect_status "build a patch with every kind of reference" 0 build percpu 1 kinds.unsigned
+"$hvpatch" inspect --json kinds.unsigned > kinds.json
+reloc_of() { # reloc_of TYPE TARGET -> "symbol_offset addend" of the first match
+	python3 -c "import json,sys
+r = json.load(open('kinds.json'))['replacements'][0]['relocations']
+x = [x for x in r if x['type'] == sys.argv[1] and x['target'] == sys.argv[2]]
+print(*(f\"{y['symbol_offset']}\" for y in x))" "$1" "$2"
+}
+percpu=$((0x$(symbol fixture_cpu_number)))
+absolute=$((0x$(symbol fixture_absolute)))
+expect_status "per-CPU and absolute symbols: their values, no slide" 0 \
+	test "$(reloc_of ABS32S absolute)" = "$percpu $absolute"
+expect_status "the call and the global: slide-relative" 0 \
+	test "$(reloc_of PC32 kernel)" = "$(text_offset kernel_print) $(text_offset fixture_counter)"
+literal=$(python3 -c "import json
+r = json.load(open('kinds.json'))['replacements'][0]
+at = $(reloc_of ABS32S self)
+print(bytes.fromhex(r['code'])[at:at + 7].decode())")
+expect_status "the string literal: the patch's own" 0 test "$literal" = per-cpu
+expect_status "build a RIP-relative per-CPU read" 0 build percpu_pcrel 1 pcrel.unsigned
+expect_status "  a PC32 against the per-CPU offset, no slide" 0 \
+	python3 -c "import json,subprocess
+r = json.loads(subprocess.run(['$hvpatch', 'inspect', '--json', 'pcrel.unsigned'],
+	capture_output=True, check=True).stdout)['replacements'][0]['relocations']
+assert [(x['type'], x['target'], x['symbol_offset']) for x in r] == [('PC32', 'absolute', $percpu)], r"
+expect_status "refuses a call into init code" 2 build init_call 1 x.unsigned
+expect_output "  names the symbol and why" "fixture_init is in the kernel's init sections"
+awk '$3 != "_end"' "$fixtures/System.map" > no-end.map
+expect_status "refuses a symbol map without the image bounds" 2 \
+	"$hvpatch" build --object "$fixtures/patch/greeting.o" --symbols no-end.map \
+	--vmlinux "$fixtures/vmlinux" --build-id "$build_id" --sequence 1 -o x.unsigned
+expect_output "  and says which" "_text and _end"
+# kernel_print where a module's function would be: outside the image.
+awk '$3 == "kernel_print" { $1 = "ffffffffc0001000" } 1' "$fixtures/System.map" > module.map
+expect_status "refuses a symbol outside the image" 2 \
+	"$hvpatch" build --object "$fixtures/patch/greeting.o" --symbols module.map \
+	--vmlinux "$fixtures/vmlinux" --build-id "$build_id" --sequence 1 -o x.unsigned
+expect_output "  names the symbol and why" "kernel_print at 0xffffffffc0001000 lies outside the kernel image"
 
 expect_status "refuses writable data" 2 build writable_data 1 x.unsigned
 expect_output "  and says why" "writable data"

@@ -116,6 +116,8 @@ static void register_and_lock(struct fixture *f, bool jump_table)
 					    16u * FX_JUMP_SITES) != HVP_OK) ||
 	    hvp_engine_register(f->engine, HVP_REGION_ARENA, FX_ARENA_GVA,
 				FX_ARENA_SIZE) != HVP_OK ||
+	    hvp_engine_register_image(f->engine, FX_IMAGE_GVA,
+				      FX_IMAGE_SIZE) != HVP_OK ||
 	    hvp_engine_lock(f->engine, f->cr3, FX_RODATA_GVA + 0x40) != HVP_OK)
 		abort();
 }
@@ -253,6 +255,15 @@ void fx_expected_code(uint64_t code_gva, uint8_t out[FX_CODE_LEN])
 void fx_unsigned_bundle(struct fixture *f, const struct fx_replacement *r,
 			uint32_t count, uint64_t sequence, struct buffer *out)
 {
+	fx_unsigned_bundle_fields(f, r, count, sequence, NULL, out);
+}
+
+void fx_unsigned_bundle_fields(struct fixture *f, const struct fx_replacement *r,
+			       uint32_t count, uint64_t sequence,
+			       const struct bundle_fields *fields,
+			       struct buffer *out)
+{
+	struct bundle_fields per_replacement[4];
 	static const char *const names[] = { "fn_a", "fn_b", "fn_c", "fn_d" };
 	struct hvp_replacement repl[4] = { 0 };
 	struct bundle_input in = {
@@ -260,6 +271,7 @@ void fx_unsigned_bundle(struct fixture *f, const struct fx_replacement *r,
 		.description = "fixture patch", .code = fixture_code,
 		.code_len = FX_CODE_LEN, .relocs = fixture_relocs,
 		.reloc_count = 3, .replacements = repl, .names = names,
+		.fields = fields ? per_replacement : NULL,
 		.replacement_count = count,
 	};
 	uint8_t function[FX_FN_SIZE];
@@ -268,15 +280,30 @@ void fx_unsigned_bundle(struct fixture *f, const struct fx_replacement *r,
 	for (uint32_t i = 0; i < count; i++) {
 		for (uint32_t b = 0; b < FX_FN_SIZE; b++)
 			function[b] = *fx_text(f, r[i].function + b);
+		if (fields)
+			per_replacement[i] = *fields;
 		repl[i].function_offset = r[i].function;
 		repl[i].function_size = FX_FN_SIZE;
 		repl[i].site_offset = memcmp(function, endbr64, 4) == 0 ? 4 : 0;
 		repl[i].preimage_len = 5;
 		memcpy(repl[i].preimage, function + repl[i].site_offset, 5);
+		/* (Fields past the function are the parser's to refuse.) */
+		for (uint32_t k = 0; fields && k < fields->count; k++)
+			if (fields->fields[k].offset + fields->fields[k].length <=
+			    FX_FN_SIZE)
+				memset(function + fields->fields[k].offset, 0,
+				       fields->fields[k].length);
 		hvp_sha256(function, FX_FN_SIZE, repl[i].function_sha256);
 	}
 	if (!bundle_write(&in, out))
 		abort();
+}
+
+struct hvp_reloc *fx_reloc(struct buffer *unsigned_bundle, uint32_t index)
+{
+	return (struct hvp_reloc *)(unsigned_bundle->data +
+				    sizeof(struct hvp_bundle_header) +
+				    sizeof(struct hvp_replacement)) + index;
 }
 
 void fx_sign(struct fixture *f, const struct buffer *in, struct buffer *out)

@@ -9,6 +9,7 @@
 #ifndef HVPATCH_TEST_ENGINE_FIXTURE_H
 #define HVPATCH_TEST_ENGINE_FIXTURE_H
 
+#include "bundle_writer.h"
 #include "keys.h"
 #include "patch/engine.h"
 #include "sim/sim_memory.h"
@@ -24,6 +25,9 @@
 #define FX_ARENA_GVA 0xffffffffc0000000ull
 #define FX_ARENA_SIZE 0x4000ull
 #define FX_ARENA_GPA 0x1400000ull
+/* The kernel image, _text to _end: text, rodata and (unsimulated) data. */
+#define FX_IMAGE_GVA FX_TEXT_GVA
+#define FX_IMAGE_SIZE 0x1100000ull
 #define FX_DESC_GPA 0x1f00000ull
 #define FX_BUNDLE_GPA 0x2000000ull
 
@@ -34,6 +38,10 @@
 #define FX_FN_SIZE 0x40u
 #define FX_SYM_DATA 0x8000u /* a kernel symbol relocations point at */
 #define FX_CODE_LEN 32u
+/* The fixture code's relocations: 0 ABS64 SELF, 1 ABS32S KERNEL, 2 PC32
+ * KERNEL (see engine_fixture.c). */
+#define FX_RELOC_ABS32S 1u
+#define FX_RELOC_PC32 2u
 
 struct fixture {
 	struct sim_machine m;
@@ -81,7 +89,15 @@ struct fx_replacement {
  * 32-byte code blob (three relocations, one of each type). */
 void fx_unsigned_bundle(struct fixture *f, const struct fx_replacement *r,
 			uint32_t count, uint64_t sequence, struct buffer *out);
+/* The same, with run-time fields in the replaced functions (one set for
+ * all of them): the hash covers the function with those bytes zeroed. */
+void fx_unsigned_bundle_fields(struct fixture *f, const struct fx_replacement *r,
+			       uint32_t count, uint64_t sequence,
+			       const struct bundle_fields *fields,
+			       struct buffer *out);
 void fx_sign(struct fixture *f, const struct buffer *in, struct buffer *out);
+/* The index-th relocation of an unsigned bundle's first replacement. */
+struct hvp_reloc *fx_reloc(struct buffer *unsigned_bundle, uint32_t index);
 void fx_bundle(struct fixture *f, const struct fx_replacement *r,
 	       uint32_t count, uint64_t sequence, struct buffer *out);
 

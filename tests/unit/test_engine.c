@@ -438,14 +438,351 @@ static void relocation_out_of_range(void **state)
 	struct hvp_reloc *pc32;
 
 	fx_unsigned_bundle(f, &fn_a, 1, 1, &unsigned_bundle);
-	pc32 = (struct hvp_reloc *)(unsigned_bundle.data +
-				    sizeof(struct hvp_bundle_header) +
-				    sizeof(struct hvp_replacement)) + 2;
-	pc32->addend = 0x100000000ll; /* 4 GiB away: no rel32 reaches it */
+	pc32 = fx_reloc(&unsigned_bundle, FX_RELOC_PC32);
+	/* 4 GiB away (through the symbol: the addend is bounded): no rel32
+	 * reaches it. */
+	pc32->target = HVP_RELOC_TARGET_ABSOLUTE;
+	pc32->type = HVP_RELOC_ABS32S;
+	pc32->symbol_offset = 0x100000000ll;
 	fx_sign(f, &unsigned_bundle, &b);
 	assert_refused(f, &b, HVP_E_BAD_RELOC);
 	free(unsigned_bundle.data);
 	free(b.data);
+}
+
+/* The fixture bundle for FN_A with relocation `index` rewritten, signed:
+ * a correctly signed bundle, so only the engine's own checks stop it. */
+static void reloc_bundle(struct fixture *f, uint64_t sequence, uint32_t index,
+			 uint16_t type, uint16_t target, int64_t symbol_offset,
+			 int64_t addend, struct buffer *out)
+{
+	struct buffer unsigned_bundle;
+	struct hvp_reloc *reloc;
+
+	fx_unsigned_bundle(f, &fn_a, 1, sequence, &unsigned_bundle);
+	reloc = fx_reloc(&unsigned_bundle, index);
+	reloc->type = type;
+	reloc->target = target;
+	reloc->symbol_offset = symbol_offset;
+	reloc->addend = addend;
+	fx_sign(f, &unsigned_bundle, out);
+	free(unsigned_bundle.data);
+}
+
+static void refuse_reloc(struct fixture *f, uint32_t index, uint16_t type,
+			 uint16_t target, int64_t symbol_offset, int64_t addend,
+			 enum hvp_status expected)
+{
+	struct buffer b;
+
+	reloc_bundle(f, 1, index, type, target, symbol_offset, addend, &b);
+	assert_refused(f, &b, expected);
+	free(b.data);
+}
+
+/* A per-CPU offset (%gs:cpu_number) is written as it is, with no slide. */
+static void absolute_relocation_takes_no_slide(void **state)
+{
+	struct fixture *f = *state;
+	struct buffer b;
+	uint32_t id = 0, value;
+
+	reloc_bundle(f, 1, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_ABSOLUTE, 0x19160, 8, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	memcpy(&value, f->m.ram + FX_ARENA_GPA + 13, sizeof(value));
+	assert_int_equal(value, 0x19168);
+	free(b.data);
+}
+
+/*
+ * The issue-8 bug: a per-CPU offset sent as slide-relative becomes this
+ * boot's text base plus 0x19160, outside the image.  Refused with its own
+ * code, and nothing changes.  Both ends of the image are accepted.
+ */
+static void kernel_relocation_outside_image(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t image_start = (int64_t)(FX_IMAGE_GVA - FX_TEXT_GVA);
+	const int64_t image_end = image_start + (int64_t)FX_IMAGE_SIZE;
+	struct buffer b;
+	uint32_t id = 0;
+
+	refuse_reloc(f, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_KERNEL, 0x19160 - (int64_t)FX_TEXT_GVA,
+		     0, HVP_E_RELOC_OUTSIDE_IMAGE);
+	assert_non_null(strstr(f->log, "outside the kernel image"));
+	refuse_reloc(f, FX_RELOC_PC32, HVP_RELOC_PC32, HVP_RELOC_TARGET_KERNEL,
+		     image_start - 1, -4, HVP_E_RELOC_OUTSIDE_IMAGE);
+	refuse_reloc(f, FX_RELOC_PC32, HVP_RELOC_PC32, HVP_RELOC_TARGET_KERNEL,
+		     image_end + 1, -4, HVP_E_RELOC_OUTSIDE_IMAGE);
+	refuse_reloc(f, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_KERNEL, INT64_MIN, 0,
+		     HVP_E_RELOC_OUTSIDE_IMAGE);
+	assert_int_equal(f->engine->counters.refusals[HVP_E_RELOC_OUTSIDE_IMAGE],
+			 4);
+
+	reloc_bundle(f, 1, FX_RELOC_PC32, HVP_RELOC_PC32, HVP_RELOC_TARGET_KERNEL,
+		     image_end, -4, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	assert_int_equal(hvp_engine_revert(f->engine, id), HVP_OK);
+	free(b.data);
+	reloc_bundle(f, 2, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_KERNEL, image_start, 0, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	free(b.data);
+}
+
+/* %gs:cpu_number(%rip): PC-relative to a per-CPU offset, S + A - P. */
+static void pc_relative_absolute_relocation(void **state)
+{
+	struct fixture *f = *state;
+	struct buffer b;
+	uint32_t id = 0, value;
+
+	reloc_bundle(f, 1, FX_RELOC_PC32, HVP_RELOC_PC32,
+		     HVP_RELOC_TARGET_ABSOLUTE, 0x19160, -4, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	memcpy(&value, f->m.ram + FX_ARENA_GPA + 18, sizeof(value));
+	assert_int_equal(value, (uint32_t)(0x19160 - 4 - (FX_ARENA_GVA + 18)));
+	free(b.data);
+}
+
+/* What no kind can mean: an addend past 64 KiB, an unknown target. */
+static void relocation_kinds_checked(void **state)
+{
+	struct fixture *f = *state;
+
+	refuse_reloc(f, FX_RELOC_PC32, HVP_RELOC_PC32, HVP_RELOC_TARGET_KERNEL,
+		     FX_SYM_DATA, HVP_MAX_RELOC_ADDEND + 1, HVP_E_BAD_RELOC);
+	refuse_reloc(f, FX_RELOC_ABS32S, HVP_RELOC_ABS32S,
+		     HVP_RELOC_TARGET_KERNEL, FX_SYM_DATA,
+		     -HVP_MAX_RELOC_ADDEND - 1, HVP_E_BAD_RELOC);
+	refuse_reloc(f, FX_RELOC_ABS32S, HVP_RELOC_ABS32S, 4, 0, 0,
+		     HVP_E_BAD_RELOC);
+}
+
+/*
+ * FN_A as one boot runs it: an absolute address KASLR moved (text base +
+ * FX_SYM_DATA at +0x10), a static-key site switched on (JMP at +0x20; the
+ * build has the NOP) and a LOCK prefix an uniprocessor boot turned into DS
+ * (+0x30).  The fields name them; the hash covers the rest.
+ */
+#define FIELD_SLIDE 0x10u
+#define FIELD_KEY 0x20u
+#define FIELD_LOCK 0x30u
+#define FIELD_PERCPU 0x38u /* %gs:sym(%rip): moves against the text */
+/* Its disp32 as linked, with the text at FX_TEXT_GVA - 0x1000000: this
+ * boot's slide is 0x1000000. */
+#define PERCPU_LINKED 0x7f019160ull
+static const uint8_t key_encodings[] = {
+	0x0f, 0x1f, 0x44, 0x00, 0x00, /* NOP5, as built */
+	0xe9, 0x10, 0x00, 0x00, 0x00, /* JMP to +0x35 */
+	0xf0, 0x3e,                   /* LOCK as built, DS on one CPU */
+};
+static struct hvp_field run_time_fields[] = {
+	{ .offset = FIELD_SLIDE, .kind = HVP_FIELD_SLIDE, .length = 4,
+	  .value = FX_SYM_DATA },
+	{ .offset = FIELD_KEY, .kind = HVP_FIELD_ONE_OF, .length = 5,
+	  .encoding_count = 2, .encodings_offset = 0 },
+	{ .offset = FIELD_LOCK, .kind = HVP_FIELD_ONE_OF, .length = 1,
+	  .encoding_count = 2, .encodings_offset = 10 },
+	{ .offset = FIELD_PERCPU, .kind = HVP_FIELD_SLIDE_NEG, .length = 4,
+	  .value = (int64_t)(PERCPU_LINKED + FX_TEXT_GVA - 0x1000000) },
+};
+
+static void write_text(struct fixture *f, uint32_t offset, const void *bytes,
+		       size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		*fx_text(f, offset + (uint32_t)i) = ((const uint8_t *)bytes)[i];
+}
+
+static void run_time_state(struct fixture *f)
+{
+	uint32_t moved = (uint32_t)(FX_TEXT_GVA + FX_SYM_DATA);
+	uint32_t against = (uint32_t)(PERCPU_LINKED - 0x1000000);
+
+	write_text(f, FX_FN_A + FIELD_SLIDE, &moved, 4);
+	write_text(f, FX_FN_A + FIELD_KEY, key_encodings + 5, 5);
+	write_text(f, FX_FN_A + FIELD_LOCK, key_encodings + 11, 1);
+	write_text(f, FX_FN_A + FIELD_PERCPU, &against, 4);
+}
+
+/* A signed bundle for FN_A with the given fields (edited by the caller). */
+static void fields_bundle(struct fixture *f, uint64_t sequence,
+			  const struct hvp_field *fields, uint32_t count,
+			  struct buffer *out)
+{
+	const struct bundle_fields set = {
+		.fields = fields, .count = count,
+		.encodings = key_encodings, .encodings_len = sizeof(key_encodings),
+	};
+	struct buffer unsigned_bundle;
+
+	fx_unsigned_bundle_fields(f, &fn_a, 1, sequence, &set, &unsigned_bundle);
+	fx_sign(f, &unsigned_bundle, out);
+	free(unsigned_bundle.data);
+}
+
+static void run_time_fields_are_checked_not_skipped(void **state)
+{
+	struct fixture *f = *state;
+	struct hvp_field edited[4];
+	uint8_t third = 0xeb;
+	struct buffer b;
+	uint32_t id = 0;
+
+	run_time_state(f);
+	/* The function as this boot runs it: accepted, then reverted. */
+	fields_bundle(f, 1, run_time_fields, 4, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	assert_int_equal(hvp_engine_revert(f->engine, id), HVP_OK);
+	free(b.data);
+
+	/* The address for another slide (or another symbol). */
+	memcpy(edited, run_time_fields, sizeof(edited));
+	edited[0].value = FX_SYM_DATA + 0x200000;
+	fields_bundle(f, 2, edited, 4, &b);
+	assert_refused(f, &b, HVP_E_FUNCTION_HASH);
+	assert_non_null(strstr(f->log, "field 0 (+0x10, 4 bytes)"));
+	free(b.data);
+
+	/* The per-CPU reference as if it moved with the text. */
+	memcpy(edited, run_time_fields, sizeof(edited));
+	edited[3].kind = HVP_FIELD_SLIDE;
+	fields_bundle(f, 6, edited, 4, &b);
+	assert_refused(f, &b, HVP_E_FUNCTION_HASH);
+	free(b.data);
+
+	/* The static-key site in a state it never has. */
+	fields_bundle(f, 3, run_time_fields, 4, &b);
+	write_text(f, FX_FN_A + FIELD_KEY, &third, 1);
+	assert_refused(f, &b, HVP_E_FUNCTION_HASH);
+	free(b.data);
+	run_time_state(f);
+
+	/* A byte no field names differs from the build. */
+	fields_bundle(f, 4, run_time_fields, 4, &b);
+	write_text(f, FX_FN_A + FIELD_LOCK + 1, &third, 1);
+	assert_refused(f, &b, HVP_E_FUNCTION_HASH);
+	free(b.data);
+	run_time_state(f);
+
+	/* Restored, the function matches again. */
+	fields_bundle(f, 5, run_time_fields, 4, &b);
+	assert_int_equal(apply(f, &b, &id), HVP_OK);
+	free(b.data);
+}
+
+/* Field tables the parser refuses, each correctly signed. */
+static void refuse_fields(struct fixture *f, void (*edit)(struct hvp_field *),
+			  enum hvp_status expected)
+{
+	struct hvp_field edited[4];
+	struct buffer b;
+
+	memcpy(edited, run_time_fields, sizeof(edited));
+	edit(edited);
+	fields_bundle(f, 1, edited, 4, &b);
+	assert_refused(f, &b, expected);
+	free(b.data);
+}
+
+static void overlap(struct hvp_field *x) { x[1].offset = FIELD_SLIDE + 3; }
+static void unordered(struct hvp_field *x) { x[2].offset = 0x08; }
+static void past_function(struct hvp_field *x) { x[2].offset = FX_FN_SIZE; }
+static void slide_width(struct hvp_field *x) { x[0].length = 2; }
+static void encodings_outside(struct hvp_field *x) { x[1].encodings_offset = 0x10000; }
+static void too_many_encodings(struct hvp_field *x) { x[1].encoding_count = 17; }
+static void no_encodings(struct hvp_field *x) { x[1].encoding_count = 0; }
+static void long_one_of(struct hvp_field *x) { x[1].length = 17; }
+static void unknown_kind(struct hvp_field *x) { x[1].kind = 4; }
+static void wide_slide_neg(struct hvp_field *x) { x[3].length = 8; }
+static void reserved_set(struct hvp_field *x) { x[2].reserved2 = 1; }
+
+static void malformed_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct buffer unsigned_bundle, b;
+	struct hvp_replacement *r;
+
+	run_time_state(f);
+	refuse_fields(f, overlap, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, unordered, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, past_function, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, slide_width, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, encodings_outside, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, too_many_encodings, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, no_encodings, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, long_one_of, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, unknown_kind, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, wide_slide_neg, HVP_E_BAD_LAYOUT);
+	refuse_fields(f, reserved_set, HVP_E_BAD_FLAGS);
+
+	/* The table itself out of place: misaligned, past the data, too long. */
+	fx_unsigned_bundle(f, &fn_a, 1, 1, &unsigned_bundle);
+	r = (struct hvp_replacement *)(unsigned_bundle.data +
+				       sizeof(struct hvp_bundle_header));
+	r->field_offset = 4;
+	r->field_count = 1;
+	fx_sign(f, &unsigned_bundle, &b);
+	assert_refused(f, &b, HVP_E_BAD_LAYOUT);
+	free(b.data);
+	r->field_offset = 0x10000;
+	fx_sign(f, &unsigned_bundle, &b);
+	assert_refused(f, &b, HVP_E_BAD_LAYOUT);
+	free(b.data);
+	r->field_offset = 0;
+	r->field_count = HVP_MAX_FIELDS + 1;
+	fx_sign(f, &unsigned_bundle, &b);
+	assert_refused(f, &b, HVP_E_BAD_COUNT);
+	free(b.data);
+	free(unsigned_bundle.data);
+}
+
+static void image_registration_rules(void **state)
+{
+	struct fixture *f = *state;
+	struct hvp_engine *e = f->engine;
+
+	assert_int_equal(hvp_engine_register(e, HVP_REGION_TEXT, FX_TEXT_GVA,
+					     FX_TEXT_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_register(e, HVP_REGION_RODATA, FX_RODATA_GVA,
+					     FX_RODATA_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_register(e, HVP_REGION_ARENA, FX_ARENA_GVA,
+					     FX_ARENA_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_lock(e, f->cr3, FX_RODATA_GVA + 0x40),
+			 HVP_E_NOT_REGISTERED);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA + 1,
+						   FX_IMAGE_SIZE), HVP_E_INVALID);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA, 0),
+			 HVP_E_INVALID);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   (1ull << 30) + 4096),
+			 HVP_E_INVALID);
+	assert_int_equal(hvp_engine_register_image(e, 0xfffffffffffff000ull,
+						   0x2000), HVP_E_INVALID);
+	/* An image that ends before the rodata does. */
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   FX_RODATA_GVA + 0x1000 -
+							   FX_IMAGE_GVA),
+			 HVP_OK);
+	assert_int_equal(hvp_engine_lock(e, f->cr3, FX_RODATA_GVA + 0x40),
+			 HVP_E_INVALID);
+	/* One that starts after the text does. */
+	assert_int_equal(hvp_engine_register_image(e, FX_TEXT_GVA + 0x1000,
+						   FX_IMAGE_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_lock(e, f->cr3, FX_RODATA_GVA + 0x40),
+			 HVP_E_INVALID);
+	assert_false(e->locked);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   FX_IMAGE_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_lock(e, f->cr3, FX_RODATA_GVA + 0x40), HVP_OK);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   2 * FX_IMAGE_SIZE),
+			 HVP_E_LOCKED);
+	assert_int_equal(e->image_size, FX_IMAGE_SIZE);
 }
 
 static void bad_page_lists(void **state)
@@ -571,6 +908,8 @@ static void registration_rules(void **state)
 			 HVP_E_INVALID);
 	assert_int_equal(hvp_engine_register(e, HVP_REGION_TEXT, FX_TEXT_GVA,
 					     FX_TEXT_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA,
+						   FX_IMAGE_SIZE), HVP_OK);
 	assert_int_equal(hvp_engine_register(e, HVP_REGION_ARENA,
 					     FX_TEXT_GVA + 0x1000, 0x1000),
 			 HVP_E_INVALID); /* overlaps the text */
@@ -785,6 +1124,13 @@ int main(void)
 		LOCKED(full_arena),
 		LOCKED(overflowing_counts_and_lengths),
 		LOCKED(relocation_out_of_range),
+		LOCKED(absolute_relocation_takes_no_slide),
+		LOCKED(kernel_relocation_outside_image),
+		LOCKED(relocation_kinds_checked),
+		LOCKED(pc_relative_absolute_relocation),
+		UNLOCKED(image_registration_rules),
+		LOCKED(run_time_fields_are_checked_not_skipped),
+		LOCKED(malformed_fields),
 		LOCKED(bad_page_lists),
 		LOCKED(copies_each_byte_once),
 		LOCKED(vcpu_inside_site_is_busy),

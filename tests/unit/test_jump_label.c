@@ -142,6 +142,8 @@ static void registration_rules(void **state)
 			 HVP_E_TARGET_RANGE);
 	assert_int_equal(hvp_engine_register(e, HVP_REGION_ARENA, FX_ARENA_GVA,
 					     FX_ARENA_SIZE), HVP_OK);
+	assert_int_equal(hvp_engine_register_image(e, FX_IMAGE_GVA, FX_IMAGE_SIZE),
+			 HVP_OK);
 	assert_int_equal(hvp_engine_lock(e, f.cr3, FX_RODATA_GVA + 0x40), HVP_OK);
 	assert_int_equal(hvp_engine_jump_label_write(e, FX_TEXT_GVA + fx_jump_sites[0].code, &int3, 1),
 			 HVP_E_TARGET_RANGE);

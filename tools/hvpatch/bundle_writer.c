@@ -6,19 +6,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+static size_t fields_size(const struct bundle_fields *f)
+{
+	return f ? align8(f->count * sizeof(struct hvp_field) + f->encodings_len) : 0;
+}
+
+/* Replacement i's fields table and encodings at data + at (8-aligned). */
+static uint32_t put_fields(uint8_t *data, size_t at,
+			   const struct bundle_fields *f,
+			   struct hvp_replacement *r)
+{
+	size_t table_len = f->count * sizeof(struct hvp_field);
+	struct hvp_field *table = (struct hvp_field *)(data + at);
+
+	memcpy(table, f->fields, table_len);
+	memcpy(data + at + table_len, f->encodings, f->encodings_len);
+	for (uint32_t i = 0; i < f->count; i++)
+		if (table[i].kind == HVP_FIELD_ONE_OF)
+			table[i].encodings_offset += (uint32_t)(at + table_len);
+	r->field_offset = (uint32_t)at;
+	r->field_count = f->count;
+	return (uint32_t)fields_size(f);
+}
+
 bool bundle_write(const struct bundle_input *in, struct buffer *out)
 {
 	size_t desc_len = in->description ? strlen(in->description) : 0;
 	size_t tables = sizeof(struct hvp_bundle_header) +
 			in->replacement_count * sizeof(struct hvp_replacement) +
 			in->reloc_count * sizeof(struct hvp_reloc);
-	size_t data_size = desc_len + in->code_len;
+	size_t data_size = desc_len + in->code_len, fields_at;
 	struct hvp_bundle_header *h;
 	uint8_t *data;
 
 	for (uint32_t i = 0; i < in->replacement_count; i++)
 		data_size += strlen(in->names[i]);
-	data_size = (data_size + 7) & ~(size_t)7; /* zero padding */
+	data_size = align8(data_size); /* zero padding */
+	fields_at = data_size;
+	for (uint32_t i = 0; in->fields && i < in->replacement_count; i++)
+		data_size += fields_size(&in->fields[i]);
 	if (in->reloc_count > HVP_MAX_RELOCS) {
 		errorf("too many relocations (%u, limit %u)", in->reloc_count,
 		       HVP_MAX_RELOCS);
@@ -73,6 +104,9 @@ bool bundle_write(const struct bundle_input *in, struct buffer *out)
 		table[i].reloc_count = in->reloc_count;
 		memcpy(data + name_at, in->names[i], name_len);
 		name_at += (uint32_t)name_len;
+		if (in->fields)
+			fields_at += put_fields(data, fields_at, &in->fields[i],
+						&table[i]);
 	}
 	return true;
 }

@@ -10,6 +10,15 @@
 #include "hvpatch/abi.h"
 #include "util.h"
 
+/* One old function's run-time fields; each ONE_OF's encodings_offset
+ * counts from `encodings` (the writer moves both into the data area). */
+struct bundle_fields {
+	const struct hvp_field *fields;
+	uint32_t count;
+	const uint8_t *encodings;
+	uint32_t encodings_len;
+};
+
 struct bundle_input {
 	uint64_t sequence;
 	uint8_t build_id[HVP_BUILD_ID_MAX];
@@ -23,6 +32,7 @@ struct bundle_input {
 	/* name_offset/code_offset/reloc_* are filled in by the writer. */
 	struct hvp_replacement *replacements;
 	const char *const *names;
+	const struct bundle_fields *fields; /* per replacement, or NULL */
 	uint32_t replacement_count;
 };
 

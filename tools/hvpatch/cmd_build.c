@@ -16,7 +16,9 @@
 #include "elf_object.h"
 #include "hvp_crypto.h"
 #include "kernel_text.h"
+#include "runtime_fields.h"
 #include "symbols.h"
+#include "vmlinux.h"
 
 #define MAX_REPLACE HVP_MAX_REPLACEMENTS
 
@@ -44,10 +46,16 @@ static void usage(void)
 	     "model (gcc -c -O2 -mcmodel=kernel -fno-pic -mno-red-zone\n"
 	     "-fno-asynchronous-unwind-tables). Each of its global functions, or\n"
 	     "each --replace NAME, replaces the kernel function of that name.\n"
-	     "The old bytes (pre-image and function hash) come from VMLINUX or\n"
-	     "from TEXT.bin, a dump of the running kernel's text from _stext;\n"
-	     "the symbol map is System.map or a /proc/kallsyms dump. A function's\n"
-	     "size is the distance to the next symbol unless --function-size.");
+	     "With VMLINUX (the kernel's own, with its relocation sections: Debian's\n"
+	     "linux-image-*-dbg), the old function is described as built: its size\n"
+	     "from the ELF symbol table, and every field the kernel changes at run\n"
+	     "time (KASLR, static keys, fentry, LOCK prefixes, return thunks,\n"
+	     "retpolines) named with what it may hold, so the bundle applies on\n"
+	     "every machine that runs the build. With TEXT.bin, a dump of one\n"
+	     "machine's running text from _stext, it matches that machine's exact\n"
+	     "bytes only; a function's size is then the distance to the next\n"
+	     "symbol unless --function-size. The symbol map is System.map or a\n"
+	     "/proc/kallsyms dump.");
 }
 
 static bool parse_options(int argc, char **argv, struct build_options *o)
@@ -103,34 +111,67 @@ static bool parse_options(int argc, char **argv, struct build_options *o)
 	       !o->vmlinux != !o->text_dump && optind == argc;
 }
 
-/* Fills the old-function half of a replacement from the kernel text. */
+/*
+ * Where the old functions come from: the kernel's vmlinux as built (sizes
+ * from its symbol table, run-time fields from its tables: the bundle
+ * applies on every machine that runs the build), or a dump of one
+ * machine's running text (exact bytes, no fields: that machine only).
+ */
+struct old_code {
+	bool from_vmlinux;
+	struct vmlinux vmlinux;
+	struct kernel_text dump;
+};
+
+/* Size and bytes of the old function at sym. */
+static const uint8_t *old_function(const char *name, const struct symbol_map *map,
+				   const struct kernel_symbol *sym,
+				   const struct old_code *old, uint64_t *size)
+{
+	uint64_t address;
+
+	if (old->from_vmlinux) {
+		if (!vmlinux_function(&old->vmlinux, name, &address, size) ||
+		    address != sym->address) {
+			errorf("%s: the symbol map and the vmlinux disagree (or it is not a function)",
+			       name);
+			return NULL;
+		}
+		return vmlinux_bytes(&old->vmlinux, address, *size);
+	}
+	if (*size == 0) {
+		*size = symbol_map_extent(map, sym);
+		/* The last function of the text ends where the text does. */
+		if (sym->address >= old->dump.base &&
+		    sym->address - old->dump.base < old->dump.len &&
+		    *size > old->dump.len - (sym->address - old->dump.base))
+			*size = old->dump.len - (sym->address - old->dump.base);
+	}
+	return kernel_text_at(&old->dump, sym->address, *size);
+}
+
+/* Fills the old-function half of a replacement, and its fields. */
 static bool describe_target(const char *name, const struct symbol_map *map,
-			    const struct kernel_text *text, uint64_t size,
-			    struct hvp_replacement *r)
+			    const struct old_code *old, uint64_t size,
+			    struct hvp_replacement *r, struct field_set *fields)
 {
 	const struct kernel_symbol *sym = symbol_map_find(map, name);
 	const uint8_t *bytes;
+	uint8_t *hashed;
 
 	if (!sym) {
 		errorf("kernel has no symbol %s", name);
 		return false;
 	}
-	if (size == 0) {
-		size = symbol_map_extent(map, sym);
-		/* The last function of the text ends where the text does. */
-		if (sym->address >= text->base &&
-		    sym->address - text->base < text->len &&
-		    size > text->len - (sym->address - text->base))
-			size = text->len - (sym->address - text->base);
-	}
-	if (size < HVP_TRAMPOLINE_LEN || size > HVP_MAX_FUNCTION_SIZE) {
-		errorf("%s: function size %llu out of range (5..%u); use --function-size",
-		       name, (unsigned long long)size, HVP_MAX_FUNCTION_SIZE);
-		return false;
-	}
-	bytes = kernel_text_at(text, sym->address, size);
+	bytes = old_function(name, map, sym, old, &size);
 	if (!bytes || sym->address < map->text_base) {
 		errorf("%s: not inside the kernel text given", name);
+		return false;
+	}
+	if (size < HVP_TRAMPOLINE_LEN || size > HVP_MAX_FUNCTION_SIZE) {
+		errorf("%s: function size %llu out of range (5..%u)%s", name,
+		       (unsigned long long)size, HVP_MAX_FUNCTION_SIZE,
+		       old->from_vmlinux ? "" : "; use --function-size");
 		return false;
 	}
 	r->function_offset = sym->address - map->text_base;
@@ -141,32 +182,83 @@ static bool describe_target(const char *name, const struct symbol_map *map,
 		return false;
 	}
 	r->preimage_len = HVP_TRAMPOLINE_LEN;
-	memcpy(r->preimage, bytes + r->site_offset, HVP_TRAMPOLINE_LEN);
-	if (memcmp(r->preimage, nop5, sizeof(nop5)) != 0)
-		fprintf(stderr,
-			"hvpatch: warning: %s does not start with the 5-byte fentry NOP; its first instructions will be replaced\n",
-			name);
-	hvp_sha256(bytes, size, r->function_sha256);
+	fields->count = 0;
+	if (old->from_vmlinux) {
+		/* The site as every machine runs it: ftrace's NOP5. */
+		memcpy(r->preimage, nop5, sizeof(nop5));
+		if (!runtime_fields(&old->vmlinux, name, sym->address, size,
+				    r->site_offset, fields))
+			return false;
+	} else {
+		memcpy(r->preimage, bytes + r->site_offset, HVP_TRAMPOLINE_LEN);
+		if (memcmp(r->preimage, nop5, sizeof(nop5)) != 0)
+			fprintf(stderr,
+				"hvpatch: warning: %s does not start with the 5-byte fentry NOP; its first instructions will be replaced\n",
+				name);
+	}
+	hashed = malloc(size);
+	if (!hashed)
+		return false;
+	memcpy(hashed, bytes, size);
+	for (uint32_t i = 0; i < fields->count; i++)
+		memset(hashed + fields->fields[i].offset, 0,
+		       fields->fields[i].length);
+	hvp_sha256(hashed, size, r->function_sha256);
+	free(hashed);
 	return true;
+}
+
+/* One reference to a kernel symbol, as the bundle expresses it
+ * (docs/bundle-format.md, "Relocation"), or a refusal that says why. */
+static bool resolve_kernel_reloc(const struct symbol_map *map,
+				 const char *name, struct hvp_reloc *r)
+{
+	const struct kernel_symbol *sym = symbol_map_find(map, name);
+
+	if (!sym) {
+		errorf("patch refers to %s, which the kernel does not have",
+		       name);
+		return false;
+	}
+	switch (symbol_classify(map, sym)) {
+	case SYMBOL_IMAGE:
+		r->target = HVP_RELOC_TARGET_KERNEL;
+		r->symbol_offset = (int64_t)(sym->address - map->text_base);
+		return true;
+	case SYMBOL_PERCPU:  /* %gs:sym, or %gs:sym(%rip): PC32 */
+	case SYMBOL_ABSOLUTE:
+		r->target = HVP_RELOC_TARGET_ABSOLUTE;
+		r->symbol_offset = (int64_t)sym->address;
+		return true;
+	case SYMBOL_INIT:
+		errorf("%s is in the kernel's init sections, which are freed after boot",
+		       name);
+		return false;
+	default:
+		errorf("%s at %#llx lies outside the kernel image (%#llx..%#llx) and is neither per-CPU nor absolute",
+		       name, (unsigned long long)sym->address,
+		       (unsigned long long)map->image.start,
+		       (unsigned long long)map->image.end);
+		return false;
+	}
 }
 
 static bool resolve_relocs(const struct patch_object *obj,
 			   const struct symbol_map *map, struct hvp_reloc *out)
 {
 	for (size_t i = 0; i < obj->reloc_count; i++) {
-		const struct object_reloc *or = &obj->relocs[i];
-		const struct kernel_symbol *sym;
+		const char *name = obj->relocs[i].kernel_symbol;
 
-		out[i] = or->reloc;
-		if (!or->kernel_symbol)
-			continue;
-		sym = symbol_map_find(map, or->kernel_symbol);
-		if (!sym) {
-			errorf("patch refers to %s, which the kernel does not have",
-			       or->kernel_symbol);
+		out[i] = obj->relocs[i].reloc;
+		if (out[i].addend < -HVP_MAX_RELOC_ADDEND ||
+		    out[i].addend > HVP_MAX_RELOC_ADDEND) {
+			errorf("reference to %s%+lld: the addend reaches past %d bytes from its symbol",
+			       name ? name : "the patch's own code",
+			       (long long)out[i].addend, HVP_MAX_RELOC_ADDEND);
 			return false;
 		}
-		out[i].symbol_offset = (int64_t)(sym->address - map->text_base);
+		if (name && !resolve_kernel_reloc(map, name, &out[i]))
+			return false;
 	}
 	return true;
 }
@@ -176,9 +268,11 @@ int cmd_build(int argc, char **argv)
 	struct build_options o = { 0 };
 	struct hvp_replacement repl[MAX_REPLACE] = { 0 };
 	struct bundle_input in = { 0 };
+	struct bundle_fields fields[MAX_REPLACE] = { 0 };
+	struct field_set *field_sets;
 	struct patch_object obj;
 	struct symbol_map map;
-	struct kernel_text text;
+	struct old_code old = { 0 };
 	struct hvp_reloc *relocs;
 	struct buffer out;
 	size_t build_len;
@@ -200,10 +294,15 @@ int cmd_build(int argc, char **argv)
 	}
 	if (!symbol_map_load(o.symbols, &map) ||
 	    !patch_object_load(o.object, &obj) ||
-	    !(o.vmlinux ? kernel_text_from_vmlinux(o.vmlinux, &text) :
+	    !(o.vmlinux ? vmlinux_open(o.vmlinux, &old.vmlinux) :
 			  kernel_text_from_dump(o.text_dump, map.text_base,
-						&text)))
+						&old.dump)))
 		return EXIT_INPUT;
+	old.from_vmlinux = o.vmlinux != NULL;
+	if (old.from_vmlinux && o.function_size) {
+		errorf("--function-size: the vmlinux gives every function's size");
+		return EXIT_USAGE;
+	}
 
 	if (o.replace_count == 0)
 		for (size_t i = 0; i < obj.function_count && i < MAX_REPLACE; i++)
@@ -213,6 +312,9 @@ int cmd_build(int argc, char **argv)
 		       o.object);
 		return EXIT_INPUT;
 	}
+	field_sets = calloc(o.replace_count, sizeof(*field_sets));
+	if (!field_sets)
+		return EXIT_INTERNAL;
 	for (uint32_t i = 0; i < o.replace_count; i++) {
 		const struct object_function *fn =
 			patch_object_function(&obj, o.replace[i]);
@@ -222,10 +324,14 @@ int cmd_build(int argc, char **argv)
 			       o.replace[i]);
 			return EXIT_INPUT;
 		}
-		if (!describe_target(o.replace[i], &map, &text,
-				     o.function_size, &repl[i]))
+		if (!describe_target(o.replace[i], &map, &old, o.function_size,
+				     &repl[i], &field_sets[i]))
 			return EXIT_INPUT;
 		repl[i].entry_offset = fn->offset;
+		fields[i] = (struct bundle_fields){
+			field_sets[i].fields, field_sets[i].count,
+			field_sets[i].encodings, field_sets[i].encodings_len,
+		};
 	}
 	relocs = calloc(obj.reloc_count + 1, sizeof(*relocs));
 	if (!resolve_relocs(&obj, &map, relocs))
@@ -240,6 +346,7 @@ int cmd_build(int argc, char **argv)
 	in.reloc_count = (uint32_t)obj.reloc_count;
 	in.replacements = repl;
 	in.names = o.replace;
+	in.fields = fields;
 	in.replacement_count = o.replace_count;
 	if (!bundle_write(&in, &out))
 		return EXIT_INPUT;

@@ -20,16 +20,42 @@ static void usage(void)
 
 static void emit_reloc(struct emitter *em, const struct hvp_reloc *r)
 {
+	static const char *const targets[] = {
+		[HVP_RELOC_TARGET_KERNEL] = "kernel",
+		[HVP_RELOC_TARGET_SELF] = "self",
+		[HVP_RELOC_TARGET_ABSOLUTE] = "absolute",
+	};
 	const char *type = reloc_types[r->type];
+	const char *target = targets[r->target]; /* the parser checked both */
 
 	emit_begin(em, NULL, false);
 	emit_u64(em, "offset", r->offset);
 	emit_str(em, "type", type, __builtin_strlen(type));
-	emit_str(em, "target", r->target == HVP_RELOC_TARGET_KERNEL ?
-				       "kernel" : "self",
-		 r->target == HVP_RELOC_TARGET_KERNEL ? 6 : 4);
+	emit_str(em, "target", target, __builtin_strlen(target));
 	emit_s64(em, "symbol_offset", r->symbol_offset);
 	emit_s64(em, "addend", r->addend);
+	emit_end(em, false);
+}
+
+static void emit_field(struct emitter *em, const struct hvp_bundle_view *v,
+		       const struct hvp_field *f)
+{
+	static const char *const kinds[] = {
+		[HVP_FIELD_SLIDE] = "slide",
+		[HVP_FIELD_ONE_OF] = "one_of",
+		[HVP_FIELD_SLIDE_NEG] = "slide_neg",
+	};
+	const char *kind = kinds[f->kind]; /* the parser checked it */
+
+	emit_begin(em, NULL, false);
+	emit_u64(em, "offset", f->offset);
+	emit_str(em, "kind", kind, __builtin_strlen(kind));
+	emit_u64(em, "length", f->length);
+	if (f->kind == HVP_FIELD_ONE_OF)
+		emit_hex(em, "encodings", v->data + f->encodings_offset,
+			 (size_t)f->encoding_count * f->length);
+	else
+		emit_s64(em, "value", f->value);
 	emit_end(em, false);
 }
 
@@ -47,9 +73,14 @@ static void emit_replacement(struct emitter *em,
 	emit_hex(em, "preimage", r->preimage, r->preimage_len);
 	emit_u64(em, "code_len", r->code_len);
 	emit_u64(em, "entry_offset", r->entry_offset);
+	emit_hex(em, "code", hvp_replacement_code(v, r), r->code_len);
 	emit_begin(em, "relocations", true);
 	for (uint32_t i = 0; i < r->reloc_count; i++)
 		emit_reloc(em, &hvp_replacement_relocs(v, r)[i]);
+	emit_end(em, true);
+	emit_begin(em, "fields", true);
+	for (uint32_t i = 0; i < r->field_count; i++)
+		emit_field(em, v, &hvp_replacement_fields(v, r)[i]);
 	emit_end(em, true);
 	emit_end(em, false);
 }

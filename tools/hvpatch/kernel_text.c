@@ -41,47 +41,6 @@ static Elf *open_elf(const char *path, int *fd)
 	return elf;
 }
 
-bool kernel_text_from_vmlinux(const char *path, struct kernel_text *text)
-{
-	uint64_t lo = UINT64_MAX, hi = 0;
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-	int fd;
-	Elf *elf = open_elf(path, &fd);
-
-	if (!elf)
-		return false;
-	while ((scn = elf_nextscn(elf, scn)))
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_PROGBITS &&
-		    (sh.sh_flags & SHF_EXECINSTR) && sh.sh_size) {
-			lo = sh.sh_addr < lo ? sh.sh_addr : lo;
-			hi = sh.sh_addr + sh.sh_size > hi ? sh.sh_addr + sh.sh_size : hi;
-		}
-	if (lo >= hi) {
-		errorf("%s: no executable sections", path);
-		elf_end(elf);
-		close(fd);
-		return false;
-	}
-	text->base = lo;
-	text->len = hi - lo;
-	text->bytes = calloc(1, text->len);
-	while ((scn = elf_nextscn(elf, scn))) {
-		Elf_Data *data;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
-		    !(sh.sh_flags & SHF_EXECINSTR) || !sh.sh_size)
-			continue;
-		data = elf_getdata(scn, NULL);
-		if (data && data->d_buf)
-			memcpy(text->bytes + (sh.sh_addr - lo), data->d_buf,
-			       data->d_size);
-	}
-	elf_end(elf);
-	close(fd);
-	return true;
-}
-
 const uint8_t *kernel_text_at(const struct kernel_text *text, uint64_t address,
 			      size_t len)
 {

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Where the old function bytes come from: a vmlinux ELF, or a raw dump of
- * the running kernel's text starting at _stext.  The running text differs
- * from vmlinux (alternatives, ftrace, return thunks are patched at boot),
- * and the hypervisor compares against the running text, so a dump is what
- * a real patch is built against.
+ * A raw dump of one machine's running kernel text, starting at _stext
+ * (the alternative to the vmlinux, vmlinux.h), and the build-id of an ELF
+ * file.
  */
 #ifndef HVPATCH_TOOL_KERNEL_TEXT_H
 #define HVPATCH_TOOL_KERNEL_TEXT_H
@@ -21,8 +19,6 @@ struct kernel_text {
 
 bool kernel_text_from_dump(const char *path, uint64_t text_base,
 			   struct kernel_text *text);
-/* The lowest-to-highest span of vmlinux's allocated PROGBITS sections. */
-bool kernel_text_from_vmlinux(const char *path, struct kernel_text *text);
 /* The bytes at [address, address + len), or NULL when not covered. */
 const uint8_t *kernel_text_at(const struct kernel_text *text, uint64_t address,
 			      size_t len);

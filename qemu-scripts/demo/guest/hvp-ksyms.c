@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * hvp-ksyms: what `hvpatch build` needs to know about the running guest
- * kernel, printed as marker lines on the console for the host to collect:
+ * hvp-ksyms: a test probe, not a source of facts for `hvpatch build`
+ * (which reads the kernel's vmlinux: docs/fleet.md).  The demo compares
+ * kernel text before and after a revert with it, and `make fleet-sample`
+ * collects the running bytes of its sample.  Prints marker lines:
  *
- *   HVP-KSYM <address> <type> <name>   _stext, _etext, each symbol asked
+ *   HVP-KSYM <address> <type> <name>   _stext, _etext, _text, _end, the
+ *                                       per-CPU and init bounds, each symbol asked
  *                                       for and the one after each (so a
  *                                       function's size is known)
  *   HVP-KBYTES <name> <hex>             each function's running bytes, read
@@ -140,6 +143,12 @@ static void print_build_id(void)
 	printf("HVP-KBUILDID none\n");
 }
 
+/* The text base, and the bounds `hvpatch build` classifies symbols by. */
+static const char *const bounds[] = {
+	"_stext", "_etext", "_text", "_end", "__per_cpu_start",
+	"__per_cpu_end", "__init_begin", "__init_end",
+};
+
 int main(int argc, char **argv)
 {
 	static unsigned char bytes[MAX_FUNCTION];
@@ -150,8 +159,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	load_kallsyms();
-	print_sym(find("_stext"));
-	print_sym(find("_etext"));
+	for (size_t i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++)
+		print_sym(find(bounds[i]));
 	list = strdup(argv[1]);
 	for (name = strtok(list, ","); name; name = strtok(NULL, ",")) {
 		const struct sym *s = find(name), *n = s ? next_after(s) : NULL;

@@ -114,7 +114,7 @@ def main():
                 f"{1e9 / rate - 1e9 / base_rate:+.0f}"
             rows.append([name, what, len(run["reads"][what]), f"{rate:.0f}",
                          f"{1e9 / rate:.0f}", added])
-    table("Per-call cost: reads of /proc/cmdline (open, read, close), median of 1 s runs",
+    table("Per-call cost: reads of /proc/cmdline (open, read, close), median of 250 ms runs",
           ["boot", "cmdline_proc_show", "runs", "reads/s", "ns per read",
            "added ns per read"], rows)
 

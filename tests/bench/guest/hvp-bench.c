@@ -9,7 +9,7 @@
  *	then, with FILE=VALUE, reads FILE until it holds VALUE or is gone (a
  *	livepatch transition: a disabled patch's directory goes when done).  Prints "cmd_us= behaviour_us= settled_us=", all from
  *	the start of CMD.
- *   hvp-bench reads SECONDS      /proc/cmdline reads per second
+ *   hvp-bench reads MS           /proc/cmdline reads per second, over MS ms
  *   hvp-bench syscalls N         N getppid() system calls
  *   hvp-bench ctxsw N            N pipe round trips between two processes,
  *                                both on CPU 0: context switches, not IPIs
@@ -137,9 +137,9 @@ static int change(int argc, char **argv)
 	return 0;
 }
 
-static int reads(unsigned long seconds)
+static int reads(unsigned long ms)
 {
-	uint64_t t0 = now_ns(), end = t0 + seconds * 1000000000ull, n = 0, t;
+	uint64_t t0 = now_ns(), end = t0 + ms * 1000000ull, n = 0, t;
 	char buf[4096];
 
 	do {

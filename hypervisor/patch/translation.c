@@ -281,6 +281,10 @@ enum hvp_status hvp_translation_load_cr3(struct hvp_engine *e,
 		status = cache_pgd(e, pgd);
 	if (status != HVP_OK) {
 		t->counters.refused_cr3++;
+		hvp_engine_event(e, HVP_AUDIT_BLOCKED_MAPPING, status, 0, pgd, 0);
+		hvp_engine_log(e, HVP_LOG_WARN,
+			       "translation: refused CR3 with PML4 %#llx: %s\n",
+			       (unsigned long long)pgd, hvp_status_name(status));
 		return status;
 	}
 	t->current_pgd[vcpu] = pgd;
@@ -349,9 +353,6 @@ enum hvp_status hvp_translation_write(struct hvp_engine *e, uint64_t gpa,
 			       &out->result);
 		if (!keeps_pin(t, g, index, old, out->result.entry)) {
 			out->releasable = !g && hvp_translation_pgd_unused(e, gpa);
-			if (!out->releasable)
-				__atomic_add_fetch(&t->counters.refused_writes, 1,
-						   __ATOMIC_RELAXED);
 			return HVP_E_LOCKED;
 		}
 		if (!out->result.stored)
@@ -403,7 +404,7 @@ enum hvp_status hvp_translation_set_accessed(struct hvp_engine *e,
 		enum hvp_status status;
 
 		if (!(old & HVP_PTE_PRESENT) || entry == old)
-			return HVP_OK;
+			return HVP_E_NOT_MAPPED;
 		status = p->cmpxchg_gpa(p->ctx, entry_gpa, &old, entry);
 		if (status == HVP_OK) {
 			__atomic_add_fetch(&t->counters.ad_updates, 1,
@@ -416,11 +417,13 @@ enum hvp_status hvp_translation_set_accessed(struct hvp_engine *e,
 	return HVP_E_BUSY;
 }
 
-void hvp_translation_refused(struct hvp_engine *e, uint64_t gpa,
-			     enum hvp_status status, const char *what)
+void hvp_translation_refuse_write(struct hvp_engine *e, uint64_t gpa,
+				  enum hvp_status status)
 {
+	__atomic_add_fetch(&e->translation.counters.refused_writes, 1,
+			   __ATOMIC_RELAXED);
 	hvp_engine_event(e, HVP_AUDIT_BLOCKED_MAPPING, status, 0, gpa, 0);
 	hvp_engine_log(e, HVP_LOG_WARN,
-		       "translation: refused %s at gpa %#llx: %s\n", what,
+		       "translation: refused page-table write at gpa %#llx: %s\n",
 		       (unsigned long long)gpa, hvp_status_name(status));
 }

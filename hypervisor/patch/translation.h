@@ -103,8 +103,9 @@ bool hvp_translation_pgd_cached(const struct hvp_engine *e, uint64_t pgd);
  * (an unused entry is evicted if the cache is full); then it is the
  * vCPU's current one.  HVP_E_NOT_MAPPED if a top pin differs,
  * HVP_E_BAD_POINTER if it is not guest RAM, HVP_E_NO_MEMORY if EPT cannot
- * protect it, HVP_E_TABLE_FULL if every entry is in use.  If the page is
- * not cached, the caller holds every other vCPU.
+ * protect it, HVP_E_TABLE_FULL if every entry is in use; each refusal is
+ * counted, audited and logged.  If the page is not cached, the caller
+ * holds every other vCPU.
  */
 enum hvp_status hvp_translation_load_cr3(struct hvp_engine *e,
 					 unsigned int vcpu, uint64_t pgd);
@@ -143,13 +144,15 @@ enum hvp_status hvp_translation_release_pgd(struct hvp_engine *e, uint64_t gpa);
  * The CPU's own update of Accessed (and Dirty, in a leaf) in the entry at
  * gpa, which EPT stopped because the page is write-protected (SDM Vol.
  * 3C, 29.3.3.2): set here instead, on a present entry only, never
- * changing anything else.
+ * changing anything else.  HVP_OK if it set a bit; HVP_E_NOT_MAPPED if
+ * the entry is not present or has them already (nothing to do).
  */
 enum hvp_status hvp_translation_set_accessed(struct hvp_engine *e,
 					     uint64_t gpa);
 
-/* Audits and logs a refused write or CR3 load (already counted). */
-void hvp_translation_refused(struct hvp_engine *e, uint64_t gpa,
-			     enum hvp_status status, const char *what);
+/* Counts, audits and logs a refused write to an owned page (a refused
+ * CR3 load is counted, audited and logged by hvp_translation_load_cr3). */
+void hvp_translation_refuse_write(struct hvp_engine *e, uint64_t gpa,
+				  enum hvp_status status);
 
 #endif /* HVPATCH_PATCH_TRANSLATION_H */

@@ -21,6 +21,7 @@
 #include "vmx/log.h"
 #include "vmx/patch_host.h"
 #include "vmx/smp.h"
+#include "vmx/translation_exits.h"
 
 /* One call: its arguments, and the result that goes back in RBX. */
 struct hc_call {
@@ -90,8 +91,9 @@ static enum hvp_status hc_register_jump_table(struct hc_call *c)
 	return hvp_engine_register_jump_table(&hv_engine, c->rbx, c->rcx);
 }
 
-/* Lock holds every other vCPU, so that the EPT flush reaches them all and
- * each takes on the CR pinning before it runs guest code again. */
+/* Lock holds every other vCPU, so that the EPT flush reaches them all,
+ * their CR3s are verified, and each takes on the CR pinning and CR3-load
+ * exiting before it runs guest code again. */
 static enum hvp_status hc_lock(struct hc_call *c)
 {
 	uint64_t t0 = rdtsc(), t1;
@@ -103,8 +105,10 @@ static enum hvp_status hc_lock(struct hc_call *c)
 	status = hvp_engine_lock(&hv_engine, vmread(GUEST_CR3), c->rbx);
 	hvp_info("lock: others held after %llu cycles, lock took %llu cycles\n",
 		 (unsigned long long)(t1 - t0), (unsigned long long)(rdtsc() - t1));
-	if (status == HVP_OK)
+	if (status == HVP_OK) {
+		hvp_translation_adopt_vcpus(c->v);
 		__atomic_store_n(&hv.cr_pinning, true, __ATOMIC_SEQ_CST);
+	}
 	hvp_smp_release_others();
 	return status;
 }

@@ -34,7 +34,7 @@ struct vcpu {
 	volatile uint32_t sipi;         /* 0, or 0x100 | the SIPI vector */
 	volatile bool parked;           /* in VMX root, waiting for SIPI */
 	/* Held for a patch (vmx/smp.c). */
-	uint64_t held_rip;
+	uint64_t held_rip, held_cr3;
 	volatile uint32_t flushed_generation;
 	/* CR0.WP, CR4.SMEP and CR4.SMAP owned by the hypervisor (lock). */
 	bool cr_pinned;

@@ -383,14 +383,28 @@ static void cpu_accessed_dirty_updates(void **state)
 	assert_int_equal(*pde, pde0 | HVP_PTE_ACCESSED);
 	assert_int_equal(hvp_translation_set_accessed(f->engine, gpa_of(f, pml4e)), HVP_OK);
 	assert_int_equal(*pml4e, pml4e0 | HVP_PTE_ACCESSED);
-	/* A non-present entry is left alone. */
-	assert_int_equal(hvp_translation_set_accessed(f->engine, gpa_of(f, absent)), HVP_OK);
+	/* Nothing to do twice; a non-present entry is left alone. */
+	assert_int_equal(hvp_translation_set_accessed(f->engine, gpa_of(f, pte)),
+			 HVP_E_NOT_MAPPED);
+	assert_int_equal(hvp_translation_set_accessed(f->engine, gpa_of(f, absent)),
+			 HVP_E_NOT_MAPPED);
 	assert_int_equal(*absent, 0);
 	assert_int_equal(hvp_translation_set_accessed(f->engine, FX_BUNDLE_GPA),
 			 HVP_E_TARGET_RANGE);
 }
 
 /* --- The cache of verified PML4 pages -------------------------------- */
+
+static unsigned int audit_count(struct fixture *f, enum hvp_audit_type type)
+{
+	struct hvp_audit_event ev[HVP_AUDIT_ENTRIES];
+	uint32_t n = hvp_audit_read(&f->engine->audit, 0, ev, HVP_AUDIT_ENTRIES);
+	unsigned int count = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		count += ev[i].type == type;
+	return count;
+}
 
 /* A new address space sharing the kernel half, as pgd_alloc() makes. */
 static uint64_t clone_pgd(struct fixture *f)
@@ -435,6 +449,25 @@ static void cr3_loads_verify_and_cache(void **state)
 	assert_int_equal(hvp_translation_load_cr3(f->engine, 0, FX_RAM_SIZE),
 			 HVP_E_BAD_POINTER);
 	assert_int_equal(f->engine->translation.counters.refused_cr3, 2);
+	assert_int_equal(audit_count(f, HVP_AUDIT_BLOCKED_MAPPING), 2);
+}
+
+static void refused_writes_are_counted_and_audited(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t gpa = gpa_of(f, sim_pte(&f->m, f->cr3, FX_TEXT_GVA, 0));
+	struct hvp_audit_event all[HVP_AUDIT_ENTRIES], ev;
+	uint32_t n;
+
+	hvp_translation_refuse_write(f->engine, gpa, HVP_E_LOCKED);
+	assert_int_equal(f->engine->translation.counters.refused_writes, 1);
+	n = hvp_audit_read(&f->engine->audit, 0, all, HVP_AUDIT_ENTRIES);
+	assert_true(n > 0);
+	ev = all[n - 1];
+	assert_int_equal(ev.type, HVP_AUDIT_BLOCKED_MAPPING);
+	assert_int_equal(ev.status, HVP_E_LOCKED);
+	assert_int_equal(ev.sequence, gpa);
+	assert_non_null(strstr(f->log, "refused page-table write"));
 }
 
 static void cached_pgd_writes_and_release(void **state)
@@ -512,6 +545,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_racing_accessed_bit_is_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(cpu_accessed_dirty_updates, setup, teardown),
 		cmocka_unit_test_setup_teardown(cr3_loads_verify_and_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(refused_writes_are_counted_and_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(cached_pgd_writes_and_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_full_cache_evicts_only_unused_pages, setup, teardown),
 	};

@@ -417,6 +417,23 @@ enum hvp_status hvp_translation_set_accessed(struct hvp_engine *e,
 	return HVP_E_BUSY;
 }
 
+void hvp_translation_report(struct hvp_engine *e)
+{
+	const struct hvp_translation_counters *c = &e->translation.counters;
+
+	if (!e->translation.pinned)
+		return;
+	hvp_engine_log(e, HVP_LOG_INFO,
+		       "translation: %llu page-table writes emulated, %llu refused, %llu A/D updates; CR3 loads %llu allowed, %llu refused; PML4 pages %llu verified, %llu released\n",
+		       (unsigned long long)c->emulated_writes,
+		       (unsigned long long)c->refused_writes,
+		       (unsigned long long)c->ad_updates,
+		       (unsigned long long)c->cr3_loads,
+		       (unsigned long long)c->refused_cr3,
+		       (unsigned long long)c->pgd_verified,
+		       (unsigned long long)c->pgd_released);
+}
+
 void hvp_translation_refuse_write(struct hvp_engine *e, uint64_t gpa,
 				  enum hvp_status status)
 {

@@ -150,6 +150,9 @@ enum hvp_status hvp_translation_release_pgd(struct hvp_engine *e, uint64_t gpa);
 enum hvp_status hvp_translation_set_accessed(struct hvp_engine *e,
 					     uint64_t gpa);
 
+/* Logs the counters (at power-off, beside the exit counters). */
+void hvp_translation_report(struct hvp_engine *e);
+
 /* Counts, audits and logs a refused write to an owned page (a refused
  * CR3 load is counted, audited and logged by hvp_translation_load_cr3). */
 void hvp_translation_refuse_write(struct hvp_engine *e, uint64_t gpa,

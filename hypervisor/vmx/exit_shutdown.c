@@ -9,13 +9,14 @@
  *
  * Power-off: the I/O bitmap intercepts only the ACPI PM1a control port
  * (from the FADT).  The write is done on the guest's behalf; when it sets
- * SLP_EN, the exit counters of every vCPU are printed first, since the
- * machine may stop the moment the write lands.
+ * SLP_EN, the exit counters of every vCPU (and translation pinning's) are
+ * printed first, since the machine may stop the moment the write lands.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmx.h"
 #include "vmx/exit.h"
 #include "vmx/log.h"
+#include "vmx/patch_host.h"
 
 #define PM1_SLP_EN (1u << 13)
 
@@ -47,6 +48,7 @@ enum exit_action hvp_exit_io(struct vcpu *v, struct guest_regs *r)
 		hvp_info("guest is entering an ACPI sleep state (PM1a 0x%llx): final counters\n",
 			 (unsigned long long)(r->rax & 0xffff));
 		hvp_print_exit_counters();
+		hvp_translation_report(&hv_engine);
 	}
 	if (size == 1)
 		outb((uint16_t)port, (uint8_t)r->rax);

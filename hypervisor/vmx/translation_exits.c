@@ -99,6 +99,15 @@ static bool with_cache(struct vcpu *v, bool hold,
 	return true;
 }
 
+/* Without the others held: only a page still cached (one evicted since
+ * the caller looked is verified on the next try, with them held). */
+static enum hvp_status load_cached_pgd(struct vcpu *v, uint64_t pgd)
+{
+	if (!hvp_translation_pgd_cached(&hv_engine, pgd))
+		return HVP_E_BUSY;
+	return hvp_translation_load_cr3(&hv_engine, v->index, pgd);
+}
+
 static enum hvp_status load_pgd(struct vcpu *v, uint64_t pgd)
 {
 	return hvp_translation_load_cr3(&hv_engine, v->index, pgd);
@@ -142,8 +151,11 @@ enum exit_action hvp_translation_mov_to_cr3(struct vcpu *v, uint64_t value)
 
 	if (cr3_reserved(value, pcide))
 		return hvp_inject_gp();
-	if (!with_cache(v, !hvp_translation_pgd_cached(&hv_engine, pgd), load_pgd,
-			pgd, &status))
+	if (hvp_translation_pgd_cached(&hv_engine, pgd) ?
+		    !with_cache(v, false, load_cached_pgd, pgd, &status) :
+		    !with_cache(v, true, load_pgd, pgd, &status))
+		return EXIT_RESUME;
+	if (status == HVP_E_BUSY)
 		return EXIT_RESUME;
 	if (status != HVP_OK) {
 		hvp_warn("cpu %u: refused MOV to CR3 0x%llx (PML4 0x%llx) at rip 0x%llx, cr3 0x%llx: %s\n",
@@ -230,15 +242,13 @@ enum exit_action hvp_translation_ept_write(struct vcpu *v, struct guest_regs *r,
 	struct hvp_pt_insn insn;
 	enum hvp_status status;
 
-	/* A/D first, whatever the qualification says: an emulator may not
-	 * report walk accesses as such, and setting A/D on a present entry
-	 * is what the CPU may do at any time.  The access runs again; an
-	 * instruction's write then exits once more and is emulated below. */
-	status = hvp_translation_set_accessed(&hv_engine, gpa);
-	if (status == HVP_OK || status == HVP_E_BUSY ||
-	    ((qualification & EPT_QUAL_GLA_VALID) &&
-	     !(qualification & EPT_QUAL_TRANSLATED)))
+	/* The walk runs again and finds A/D set (or the entry changed
+	 * meanwhile): nothing to skip. */
+	if ((qualification & EPT_QUAL_GLA_VALID) &&
+	    !(qualification & EPT_QUAL_TRANSLATED)) {
+		hvp_translation_set_accessed(&hv_engine, gpa);
 		return EXIT_RESUME;
+	}
 	if (!decode_at_rip(&insn)) {
 		if (hvp_translation_pgd_cached(&hv_engine, gpa) &&
 		    hvp_translation_pgd_unused(&hv_engine, gpa))

@@ -468,6 +468,8 @@ static void refused_writes_are_counted_and_audited(void **state)
 	assert_int_equal(ev.status, HVP_E_LOCKED);
 	assert_int_equal(ev.sequence, gpa);
 	assert_non_null(strstr(f->log, "refused page-table write"));
+	hvp_translation_report(f->engine);
+	assert_non_null(strstr(f->log, "0 page-table writes emulated, 1 refused"));
 }
 
 static void cached_pgd_writes_and_release(void **state)

@@ -23,6 +23,15 @@
  *                a target the table does not name, the way text_poke()
  *                writes (REP MOVSB through a fresh alias): the one kind of
  *                text write the hypervisor performs must still refuse it
+ *   mode=remap   leave the text alone and change what maps it instead
+ *                (level=): pte points the leaf entry behind target_addr
+ *                (a 4 KiB PTE, or the 2 MiB PMD) at a changed copy with a
+ *                plain MOV, as set_pte() does; pmd points the PMD entry at
+ *                a new page table that maps the changed copy, with LOCK
+ *                CMPXCHG; pgd loads CR3 with a new PGD whose kernel slot
+ *                leads to a copied PUD, then XCHGs that slot into the
+ *                PGD in use.  The translation of target_addr is compared
+ *                before and after ("translation unchanged").
  *
  * The hypercall modes print "hvp_attack: <what>: status <n>" and load
  * nothing either.
@@ -31,6 +40,8 @@
  * whose first byte the module tries to overwrite with int3.
  */
 #include <asm/asm.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/kernel_read_file.h>
@@ -52,6 +63,8 @@ module_param(stext, ulong, 0444);
 module_param(etext, ulong, 0444);
 static char *bundle = "";
 module_param(bundle, charp, 0444);
+static char *level = "pte";
+module_param(level, charp, 0444);
 
 #include "hvpatch/abi.h"
 #include "hvpatch_hc.h"
@@ -245,6 +258,180 @@ static bool write_through_alias(phys_addr_t phys)
 	return !faulted;
 }
 
+static bool faulting_write_cr3(unsigned long value)
+{
+	bool faulted = true;
+
+	asm volatile("1: mov %[value], %%cr3\n\t"
+		     "movb $0, %[faulted]\n"
+		     "2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [faulted] "+qm"(faulted) : [value] "r"(value) : "memory");
+	return faulted;
+}
+
+/* The three ways Linux stores a page-table entry: MOV, LOCK CMPXCHG, XCHG. */
+static bool faulting_mov_entry(u64 *entry, u64 value)
+{
+	bool faulted = true;
+
+	asm volatile("1: movq %[value], %[entry]\n\t"
+		     "movb $0, %[faulted]\n"
+		     "2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [faulted] "+qm"(faulted), [entry] "+m"(*entry)
+		     : [value] "r"(value) : "memory");
+	return faulted;
+}
+
+static bool faulting_cmpxchg_entry(u64 *entry, u64 old, u64 value)
+{
+	bool faulted = true;
+
+	asm volatile("1: lock cmpxchgq %[value], %[entry]\n\t"
+		     "movb $0, %[faulted]\n"
+		     "2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [faulted] "+qm"(faulted), [entry] "+m"(*entry), "+a"(old)
+		     : [value] "r"(value) : "memory");
+	return faulted;
+}
+
+static bool faulting_xchg_entry(u64 *entry, u64 value)
+{
+	bool faulted = true;
+
+	asm volatile("1: xchgq %[value], %[entry]\n\t"
+		     "movb $0, %[faulted]\n"
+		     "2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [faulted] "+qm"(faulted), [entry] "+m"(*entry), [value] "+r"(value)
+		     : : "memory");
+	return faulted;
+}
+
+/* Where target_addr's byte is, physically, through the tables in use. */
+static phys_addr_t mapped_phys(unsigned long addr)
+{
+	unsigned int lvl;
+	pte_t *pte = lookup_address(addr, &lvl);
+	unsigned long size = page_level_size(lvl);
+
+	return pte ? (phys_addr_t)(pte_pfn(*pte) << PAGE_SHIFT) + (addr & (size - 1)) : 0;
+}
+
+/* A copy of target_addr's 4 KiB page with int3 at target_addr. */
+static struct page *changed_copy(void)
+{
+	struct page *copy = alloc_page(GFP_KERNEL);
+
+	if (!copy)
+		return NULL;
+	memcpy(page_address(copy), (void *)(target_addr & PAGE_MASK), PAGE_SIZE);
+	((u8 *)page_address(copy))[offset_in_page(target_addr)] = 0xcc;
+	return copy;
+}
+
+static u64 with_address(u64 entry, phys_addr_t phys)
+{
+	return (entry & ~PTE_PFN_MASK) | (phys & PTE_PFN_MASK);
+}
+
+/* A page table mapping the 2 MiB around target_addr as the PMD entry did,
+ * except target_addr's page, which maps `copy`. */
+static struct page *table_with_copy(pmd_t *pmd, struct page *copy)
+{
+	struct page *table = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	u64 *ptes, base = pmd_val(*pmd);
+
+	if (!table)
+		return NULL;
+	ptes = page_address(table);
+	if (pmd_large(*pmd)) {
+		u64 flags = base & ~PTE_PFN_MASK & ~(u64)(_PAGE_PSE | _PAGE_PAT_LARGE);
+
+		for (int i = 0; i < PTRS_PER_PTE; i++)
+			ptes[i] = ((base & PMD_MASK & PTE_PFN_MASK) + i * PAGE_SIZE) | flags;
+	} else {
+		memcpy(ptes, pte_offset_kernel(pmd, 0), PAGE_SIZE);
+	}
+	ptes[pte_index(target_addr)] = with_address(ptes[pte_index(target_addr)],
+						    page_to_phys(copy));
+	return table;
+}
+
+/* Returns true if a remap got through. */
+static bool remap_text(void)
+{
+	pgd_t *pgd = pgd_offset(current->active_mm, target_addr);
+	pud_t *pud = pud_offset(p4d_offset(pgd, target_addr), target_addr);
+	pmd_t *pmd = pmd_offset(pud, target_addr);
+	phys_addr_t before = mapped_phys(target_addr);
+	struct page *copy = changed_copy(), *table = NULL, *new_pgd = NULL, *new_pud = NULL;
+	bool faulted = true;
+
+	if (!copy)
+		return false;
+	pr_info("hvp_attack: remap %s: %px maps phys %pa\n", level, (void *)target_addr, &before);
+	if (!strcmp(level, "pte")) {
+		u64 *leaf = pmd_large(*pmd) ? (u64 *)pmd :
+			    (u64 *)pte_offset_kernel(pmd, target_addr);
+		u64 value = pmd_large(*pmd) ? with_address(*leaf, page_to_phys(copy) & PMD_MASK) :
+					      with_address(*leaf, page_to_phys(copy));
+
+		pr_info("hvp_attack: remap pte: MOV %llx over the %s entry %llx\n", value,
+			pmd_large(*pmd) ? "2 MiB PMD" : "PTE", *leaf);
+		faulted = faulting_mov_entry(leaf, value);
+	} else if (!strcmp(level, "pmd")) {
+		table = table_with_copy(pmd, copy);
+		if (table) {
+			u64 old = pmd_val(*pmd);
+			u64 value = with_address(old & ~(u64)(_PAGE_PSE | _PAGE_PAT_LARGE),
+						 page_to_phys(table));
+
+			pr_info("hvp_attack: remap pmd: LOCK CMPXCHG %llx over %llx\n", value, old);
+			faulted = faulting_cmpxchg_entry((u64 *)pmd, old, value);
+		}
+	} else if (!strcmp(level, "pgd")) {
+		new_pgd = alloc_page(GFP_KERNEL);
+		new_pud = alloc_page(GFP_KERNEL);
+		if (new_pgd && new_pud) {
+			unsigned long cr3 = __read_cr3(), flags;
+			u64 *slot = (u64 *)page_address(new_pgd) + pgd_index(target_addr);
+
+			memcpy(page_address(new_pgd), current->active_mm->pgd, PAGE_SIZE);
+			memcpy(page_address(new_pud), (void *)((unsigned long)pud & PAGE_MASK),
+			       PAGE_SIZE);
+			*slot = with_address(*slot, page_to_phys(new_pud));
+			pr_info("hvp_attack: remap pgd: CR3 %lx -> a new PGD %llx (kernel slot %llx)\n",
+				cr3, (u64)page_to_phys(new_pgd), *slot);
+			local_irq_save(flags);
+			faulted = faulting_write_cr3(page_to_phys(new_pgd) | (cr3 & ~PAGE_MASK));
+			if (!faulted)
+				faulting_write_cr3(cr3);
+			local_irq_restore(flags);
+			if (faulted) {
+				pr_info("hvp_attack: remap pgd: loading it faulted (#GP): blocked\n");
+				pr_info("hvp_attack: remap pgd: XCHG %llx into the PGD in use\n", *slot);
+				faulted = faulting_xchg_entry((u64 *)pgd, *slot);
+			}
+		}
+	}
+	pr_info("hvp_attack: remap %s: %s; translation %s\n", level,
+		faulted ? "the write faulted (#GP): blocked" : "WRITTEN",
+		mapped_phys(target_addr) == before ? "unchanged" : "CHANGED");
+	if (table)
+		__free_page(table);
+	if (new_pgd)
+		__free_page(new_pgd);
+	if (new_pud)
+		__free_page(new_pud);
+	/* A remap that went through still maps the copy: leave it. */
+	if (faulted)
+		__free_page(copy);
+	return !faulted;
+}
+
 /* struct jump_entry on x86-64: s32 code, s32 target (each relative to
  * its own field), long key. */
 static bool forge_jump_label(void)
@@ -308,6 +495,8 @@ static int __init hvp_attack_init(void)
 		try_race();
 	else if (!strcmp(mode, "jumplabel") && jump_table_addr < jump_table_end && stext < etext)
 		written = forge_jump_label();
+	else if (!strcmp(mode, "remap") && target_addr)
+		written = remap_text();
 	else
 		return -EINVAL;
 	if (written) {

@@ -31,6 +31,7 @@ const char *hvpctl_audit_type_name(hvp_u16 type)
 	case HVP_AUDIT_REVERT: return "REVERT";
 	case HVP_AUDIT_REFUSAL: return "REFUSAL";
 	case HVP_AUDIT_BLOCKED_WRITE: return "BLOCKED_WRITE";
+	case HVP_AUDIT_BLOCKED_MAPPING: return "BLOCKED_MAPPING";
 	default: return "UNKNOWN";
 	}
 }

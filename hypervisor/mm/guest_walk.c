@@ -30,6 +30,16 @@ enum hvp_status hvp_guest_walk(const struct hvp_guest_reader *mem,
 			       uint64_t cr3, uint64_t gva,
 			       struct hvp_gva_translation *out)
 {
+	struct hvp_walk_path path;
+
+	return hvp_guest_walk_path(mem, cr3, gva, out, &path);
+}
+
+enum hvp_status hvp_guest_walk_path(const struct hvp_guest_reader *mem,
+				    uint64_t cr3, uint64_t gva,
+				    struct hvp_gva_translation *out,
+				    struct hvp_walk_path *path)
+{
 	uint64_t table = cr3 & CR3_ADDR_MASK;
 	bool writable = true, user = true, executable = true;
 
@@ -44,6 +54,9 @@ enum hvp_status hvp_guest_walk(const struct hvp_guest_reader *mem,
 		if (mem->read_gpa(mem->ctx, table + index * 8, &entry,
 				  sizeof(entry)) != HVP_OK)
 			return HVP_E_BAD_POINTER;
+		path->table[level] = table;
+		path->index[level] = index;
+		path->entry[level] = entry;
 		if (!(entry & PTE_PRESENT) || (entry & PTE_RESERVED_HIGH))
 			return HVP_E_NOT_MAPPED;
 		writable = writable && (entry & PTE_WRITE);
@@ -59,6 +72,7 @@ enum hvp_status hvp_guest_walk(const struct hvp_guest_reader *mem,
 			if (level > 0 &&
 			    (entry & (page_size - 1) & ~0x1fffull & PTE_ADDR_MASK))
 				return HVP_E_NOT_MAPPED;
+			path->leaf_level = level;
 			*out = (struct hvp_gva_translation){
 				.gpa = base | (gva & (page_size - 1)),
 				.page_size = page_size,

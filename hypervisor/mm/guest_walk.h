@@ -29,6 +29,15 @@ struct hvp_gva_translation {
 	bool executable;    /* XD clear at every level (with EFER.NXE) */
 };
 
+/* The paging-structure entries a walk used, one per level it read
+ * (index 3 = PML4 down to the level of the leaf). */
+struct hvp_walk_path {
+	int leaf_level;           /* 0 (PTE), 1 (2 MiB PDE) or 2 (1 GiB PDPTE) */
+	uint64_t table[4];        /* guest-physical address of each table */
+	unsigned int index[4];    /* the entry used in it */
+	uint64_t entry[4];        /* its value as read */
+};
+
 /*
  * Walks the 4-level tables rooted at cr3 (bits 51:12; PCID bits ignored).
  * HVP_E_NOT_MAPPED for a non-canonical address, a non-present entry or a
@@ -37,5 +46,11 @@ struct hvp_gva_translation {
 enum hvp_status hvp_guest_walk(const struct hvp_guest_reader *mem,
 			       uint64_t cr3, uint64_t gva,
 			       struct hvp_gva_translation *out);
+
+/* The same walk, also reporting the entries it went through. */
+enum hvp_status hvp_guest_walk_path(const struct hvp_guest_reader *mem,
+				    uint64_t cr3, uint64_t gva,
+				    struct hvp_gva_translation *out,
+				    struct hvp_walk_path *path);
 
 #endif /* HVPATCH_MM_GUEST_WALK_H */

@@ -390,6 +390,11 @@ enum hvp_status hvp_engine_lock(struct hvp_engine *e, uint64_t cr3,
 		status = read_build_id(e, build_id_note_gva);
 		if (status == HVP_OK)
 			status = protect_pages(e);
+		if (status == HVP_OK) {
+			status = hvp_translation_pin(e, cr3);
+			if (status != HVP_OK)
+				restore_perms(e, e->undo, e->page_count);
+		}
 		e->locked = status == HVP_OK;
 	}
 	if (status != HVP_OK) {

@@ -18,6 +18,7 @@
 #include "hvpatch/abi.h"
 #include "patch/audit.h"
 #include "patch/platform.h"
+#include "patch/translation.h"
 
 #define HVP_MAX_KEYS 8u
 #define HVP_MAX_APPLIED 32u
@@ -99,6 +100,9 @@ struct hvp_engine {
 
 	struct hvp_engine_counters counters;
 	struct hvp_audit audit;
+
+	/* The paging structures behind the protected pages (translation.h). */
+	struct hvp_translation translation;
 
 	/* The one copy of the guest's bundle, and scratch for the plan. */
 	uint8_t bundle[HVP_MAX_BUNDLE_SIZE] __attribute__((aligned(8)));

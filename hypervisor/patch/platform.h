@@ -31,6 +31,13 @@ struct hvp_platform {
 	/* Writes guest RAM through the hypervisor's own mapping. */
 	enum hvp_status (*write_gpa)(void *ctx, uint64_t gpa, const void *src,
 				     size_t len);
+	/*
+	 * Atomically stores desired in the aligned 8 bytes of guest RAM at
+	 * gpa if they hold *expected: HVP_OK.  Otherwise *expected gets
+	 * what they hold: HVP_E_BUSY.  HVP_E_BAD_POINTER outside guest RAM.
+	 */
+	enum hvp_status (*cmpxchg_gpa)(void *ctx, uint64_t gpa,
+				       uint64_t *expected, uint64_t desired);
 	/* The EPT every vCPU uses; the engine edits its permissions. */
 	struct hvp_ept *ept;
 	/* Holds every other vCPU in VMX root until resume_others(). */

@@ -22,6 +22,7 @@
 #include "vmx/exit.h"
 #include "vmx/hv.h"
 #include "vmx/log.h"
+#include "vmx/translation_exits.h"
 
 #define CR0_RESERVED 0xffffffff1ffaffc0ull
 
@@ -55,6 +56,7 @@ void hvp_cr_pinning_apply(struct vcpu *v)
 	vmwrite(CR4_READ_SHADOW, v->guest_cr4);
 	vmwrite(CR0_GUEST_HOST_MASK, mask0 | CR0_WP);
 	vmwrite(CR4_GUEST_HOST_MASK, mask4 | CR4_SMEP | CR4_SMAP);
+	hvp_translation_apply(v);
 	v->cr_pinned = true;
 }
 
@@ -110,6 +112,8 @@ enum exit_action hvp_exit_cr_access(struct vcpu *v, struct guest_regs *r)
 		return emulate_mov_to_cr0(v, value);
 	if (CR_QUAL_ACCESS_TYPE(q) == CR_ACCESS_MOV_TO_CR && cr == 4)
 		return emulate_mov_to_cr4(v, value);
+	if (CR_QUAL_ACCESS_TYPE(q) == CR_ACCESS_MOV_TO_CR && cr == 3)
+		return hvp_translation_mov_to_cr3(v, value);
 	hvp_error("cpu %u: unexpected CR access, qualification 0x%llx\n", v->index,
 		  (unsigned long long)q);
 	hvp_fatal_guest_state(v, "unexpected control-register exit");

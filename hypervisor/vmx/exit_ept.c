@@ -4,6 +4,8 @@
  * 29.3.3.2, and table 28-7 for the qualification).  Three kinds arise:
  *  - writes to the local APIC's page, write-protected so that INIT and
  *    SIPI are delivered in software (vmx/apic.c): emulated;
+ *  - after lock, writes to the paging structures behind protected memory
+ *    (vmx/translation_exits.c): emulated unless they would remap it;
  *  - after lock, writes to protected text, rodata or the patch arena:
  *    counted and audited as blocked writes, except a kernel write to text
  *    that is a step of switching a static key, which the hypervisor
@@ -23,6 +25,7 @@
 #include "vmx/log.h"
 #include "vmx/patch_host.h"
 #include "vmx/static_key.h"
+#include "vmx/translation_exits.h"
 
 enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
 {
@@ -33,6 +36,8 @@ enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
 
 	if ((q & EPT_QUAL_WRITE) && hvp_apic_is_mmio(gpa))
 		return hvp_apic_mmio_write(v, r, gpa);
+	if ((q & EPT_QUAL_WRITE) && hvp_translation_owns(&hv_engine, gpa))
+		return hvp_translation_ept_write(v, r, gpa, q);
 	if ((q & EPT_QUAL_WRITE) && hvp_engine_protects(&hv_engine, gpa, &kind)) {
 		if (kind == HVP_REGION_TEXT) {
 			enum hvp_static_key_result k = hvp_static_key_write(v, r, gpa);

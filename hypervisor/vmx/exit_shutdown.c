@@ -9,13 +9,15 @@
  *
  * Power-off: the I/O bitmap intercepts the ACPI PM1a control port (from
  * the FADT; exit_io.c does the write on the guest's behalf).  When a
- * write sets SLP_EN, the exit counters of every vCPU are printed first,
- * since the machine may stop the moment the write lands.
+ * write sets SLP_EN, the exit counters of every vCPU and translation
+ * pinning's are printed first, since the machine may stop the moment the
+ * write lands.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmx.h"
 #include "vmx/exit.h"
 #include "vmx/log.h"
+#include "vmx/patch_host.h"
 
 #define PM1_SLP_EN (1u << 13)
 
@@ -31,4 +33,5 @@ void hvp_pm1a_write(uint32_t value)
 	hvp_info("guest is entering an ACPI sleep state (PM1a 0x%llx): final counters\n",
 		 (unsigned long long)(value & 0xffff));
 	hvp_print_exit_counters();
+	hvp_translation_report(&hv_engine);
 }

@@ -23,6 +23,7 @@
 #include "vmx/patch_host.h"
 #include "vmx/pool.h"
 #include "vmx/smp.h"
+#include "vmx/translation_exits.h"
 
 /* One call: its arguments, and the result that goes back in RBX. */
 struct hc_call {
@@ -97,8 +98,9 @@ static enum hvp_status hc_register_image(struct hc_call *c)
 	return hvp_engine_register_image(&hv_engine, c->rbx, c->rcx);
 }
 
-/* Lock holds every other vCPU, so that the EPT flush reaches them all and
- * each takes on the CR pinning before it runs guest code again. */
+/* Lock holds every other vCPU, so that the EPT flush reaches them all,
+ * their CR3s are verified, and each takes on the CR pinning and CR3-load
+ * exiting before it runs guest code again. */
 static enum hvp_status hc_lock(struct hc_call *c)
 {
 	uint64_t t0 = rdtsc(), t1;
@@ -112,8 +114,10 @@ static enum hvp_status hc_lock(struct hc_call *c)
 		 (unsigned long long)(t1 - t0), (unsigned long long)(rdtsc() - t1),
 		 (unsigned long long)(hvp_pool_used() >> 10),
 		 (unsigned long long)(hvp_pool_size() >> 10));
-	if (status == HVP_OK)
+	if (status == HVP_OK) {
+		hvp_translation_adopt_vcpus(c->v);
 		__atomic_store_n(&hv.cr_pinning, true, __ATOMIC_SEQ_CST);
+	}
 	hvp_smp_release_others();
 	/* The kernel that locks is up: APIC writes may stop exiting. */
 	if (status == HVP_OK)

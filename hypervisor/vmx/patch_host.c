@@ -21,6 +21,19 @@ static enum hvp_status write_gpa(void *ctx, uint64_t gpa, const void *src, size_
 	return hvp_guest_write(gpa, src, len);
 }
 
+/* LOCK CMPXCHG through the hypervisor's identity mapping of guest RAM. */
+static enum hvp_status cmpxchg_gpa(void *ctx, uint64_t gpa, uint64_t *expected,
+				   uint64_t desired)
+{
+	uint64_t probe;
+
+	if (gpa % sizeof(uint64_t) || hvp_guest_read(gpa, &probe, sizeof(probe)) != HVP_OK)
+		return HVP_E_BAD_POINTER;
+	return __atomic_compare_exchange_n((volatile uint64_t *)gpa, expected, desired,
+					   false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ?
+		       HVP_OK : HVP_E_BUSY;
+}
+
 static enum hvp_status pause_others(void *ctx)
 {
 	return hvp_smp_hold_others(initiator);
@@ -52,7 +65,8 @@ static uint64_t timestamp(void *ctx)
 }
 
 static const struct hvp_platform platform = {
-	.read_gpa = read_gpa, .write_gpa = write_gpa, .ept = &hv.ept,
+	.read_gpa = read_gpa, .write_gpa = write_gpa, .cmpxchg_gpa = cmpxchg_gpa,
+	.ept = &hv.ept,
 	.pause_others = pause_others, .resume_others = resume_others,
 	.vcpu_rips = vcpu_rips, .flush = flush, .vlog = vlog,
 	.timestamp = timestamp,

@@ -102,6 +102,7 @@ void hvp_smp_service(struct vcpu *v)
 	if (!__atomic_load_n(&hold.active, __ATOMIC_SEQ_CST) || hold.initiator == v)
 		return;
 	v->held_rip = vmread(GUEST_RIP);
+	v->held_cr3 = vmread(GUEST_CR3);
 	__atomic_add_fetch(&hold.arrived, 1, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&hold.active, __ATOMIC_SEQ_CST)) {
 		uint32_t generation = __atomic_load_n(&hold.flush_generation, __ATOMIC_SEQ_CST);

@@ -36,7 +36,7 @@ struct vcpu {
 					 * in the wait-for-SIPI state */
 	volatile bool flush_requested;  /* INVEPT before the next VM entry */
 	/* Held for a patch (vmx/smp.c). */
-	uint64_t held_rip;
+	uint64_t held_rip, held_cr3;
 	volatile uint32_t flushed_generation;
 	/* CR0.WP, CR4.SMEP and CR4.SMAP owned by the hypervisor (lock). */
 	bool cr_pinned;

@@ -397,7 +397,10 @@ enum hvp_audit_type {
 	HVP_AUDIT_APPLY = 3,    /* patch applied (detail: replacements) */
 	HVP_AUDIT_REVERT = 4,   /* patch reverted */
 	HVP_AUDIT_REFUSAL = 5,  /* a call refused (status says why) */
-	HVP_AUDIT_BLOCKED_WRITE = 6 /* guest write to protected memory */
+	HVP_AUDIT_BLOCKED_WRITE = 6, /* guest write to protected memory */
+	/* a page-table write or CR3 load that would change how protected
+	 * memory is mapped (sequence: the GPA; status says why) */
+	HVP_AUDIT_BLOCKED_MAPPING = 7
 };
 
 struct hvp_audit_event {

@@ -112,7 +112,8 @@ space := $(empty) $(empty)
 DEMO_STEPS := locked before apply after-apply revert after-revert text-identical \
 	forged other-build unknown-key replay attack-cr0 attack-alias attack-no-write \
 	attack-text-intact log-blocked attack-register attack-hvmem attack-mmio \
-	attack-ring3 attack-flood flood-kept-blocked attack-race attack-arena attack-jump-label load-consistent load-rounds \
+	attack-ring3 attack-flood flood-kept-blocked attack-race attack-arena attack-jump-label \
+	attack-remap-pte attack-remap-pmd attack-remap-pgd load-consistent load-rounds \
 	load-text-intact hvlog
 DEMO_REQUIRE := HVP-INIT: done;$(subst PASS$(space),PASS;,$(foreach s,$(DEMO_STEPS),HVP-TEST demo-$(s) PASS))
 

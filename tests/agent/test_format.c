@@ -255,6 +255,7 @@ static void test_audit(void **state)
 	free(out);
 	assert_string_equal(hvpctl_audit_type_name(0), "UNKNOWN");
 	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_WRITE), "BLOCKED_WRITE");
+	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_MAPPING), "BLOCKED_MAPPING");
 }
 
 static void test_list(void **state)

@@ -28,9 +28,10 @@ ENGINE_TEST_SRCS := tests/unit/engine_fixture.c $(SIM_SRCS) $(MM_SRCS) \
 ENGINE_TEST_LDLIBS := $(HOST_CRYPTO_LIB) -lmbedtls -lmbedx509 -lmbedcrypto \
 	-lcmocka
 
-# The engine against the simulated guest: bundles end to end, and the
-# static-key switches after lock.
-$(BUILD)/tests/test_engine $(BUILD)/tests/test_jump_label: $(BUILD)/tests/test_%: \
+# The engine against the simulated guest: bundles end to end, the
+# static-key switches and the translation pinning after lock.
+$(BUILD)/tests/test_engine $(BUILD)/tests/test_jump_label \
+$(BUILD)/tests/test_translation: $(BUILD)/tests/test_%: \
 		tests/unit/test_%.c $(ENGINE_TEST_SRCS) \
 		$(wildcard hypervisor/*/*.h tests/unit/*.h tests/unit/sim/*.h) \
 		include/hvpatch/abi.h $(HOST_CRYPTO_LIB)
@@ -38,12 +39,14 @@ $(BUILD)/tests/test_engine $(BUILD)/tests/test_jump_label: $(BUILD)/tests/test_%
 	$(HOST_CC) $(UNIT_CFLAGS) -Itools/hvpatch -o $@ $(filter %.c,$^) \
 		$(ENGINE_TEST_LDLIBS)
 
-.PHONY: test-engine test-jump-label
+.PHONY: test-engine test-jump-label test-translation
 test-engine: $(BUILD)/tests/test_engine
 	$<
 test-jump-label: $(BUILD)/tests/test_jump_label
 	$<
-TEST_TARGETS += test-engine test-jump-label
+test-translation: $(BUILD)/tests/test_translation
+	$<
+TEST_TARGETS += test-engine test-jump-label test-translation
 
 # The hypervisor's other portable parts: mm's MTRR types and MMIO-write
 # decoder, the VT-x verdict, lib's formatter and byte ring.

@@ -76,6 +76,13 @@ static enum hvp_status write_gpa(void *ctx, uint64_t gpa, const void *src,
 	return sim_write_gpa(&((struct fixture *)ctx)->m, gpa, src, len);
 }
 
+static enum hvp_status cmpxchg_gpa(void *ctx, uint64_t gpa, uint64_t *expected,
+				   uint64_t desired)
+{
+	return sim_cmpxchg_gpa(&((struct fixture *)ctx)->m, gpa, expected,
+			       desired);
+}
+
 static void fill_text(struct fixture *f)
 {
 	static const uint32_t with_nop[] = { FX_FN_A, FX_FN_B };
@@ -132,7 +139,7 @@ void fx_init(struct fixture *f, bool lock)
 		abort();
 	f->platform = (struct hvp_platform){
 		.ctx = f, .read_gpa = read_gpa, .write_gpa = write_gpa,
-		.ept = &f->ept, .pause_others = pause_others,
+		.cmpxchg_gpa = cmpxchg_gpa, .ept = &f->ept, .pause_others = pause_others,
 		.resume_others = resume_others, .vcpu_rips = vcpu_rips,
 		.flush = flush, .vlog = vlog, .timestamp = timestamp,
 	};

@@ -11,7 +11,12 @@
 #define CR0_WP (1ull << 16)
 #define CR0_PG (1ull << 31)
 
+/* MOV to CR3 with CR4.PCIDE: keep the PCID's TLB entries (SDM Vol. 3A,
+ * 4.10.4.1); never written to CR3 itself. */
+#define CR3_PCID_NOFLUSH (1ull << 63)
+
 #define CR4_VMXE (1ull << 13)
+#define CR4_PCIDE (1ull << 17)
 #define CR4_OSXSAVE (1ull << 18)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)

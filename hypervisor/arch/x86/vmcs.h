@@ -97,6 +97,7 @@ enum vmcs_field {
 #define PROC_USE_MSR_BITMAPS (1u << 28)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
 #define PROC_NMI_WINDOW_EXITING (1u << 22)
+#define PROC_CR3_LOAD_EXITING (1u << 15)
 /* VM-exit controls (25.7.1). */
 #define EXIT_HOST_ADDRESS_SPACE_SIZE (1u << 9)
 #define EXIT_SAVE_IA32_PAT (1u << 18)
@@ -158,6 +159,11 @@ enum vmcs_field {
 #define EPT_QUAL_READ (1u << 0)
 #define EPT_QUAL_WRITE (1u << 1)
 #define EPT_QUAL_FETCH (1u << 2)
+/* Bit 7: the guest-linear address is valid; bit 8 then tells an access
+ * to the translated address (set) from one to a paging-structure entry
+ * during the walk (clear). */
+#define EPT_QUAL_GLA_VALID (1u << 7)
+#define EPT_QUAL_TRANSLATED (1u << 8)
 
 /* Basic exit reasons (appendix C). */
 enum exit_reason {

@@ -70,4 +70,20 @@ static inline void invept(uint64_t type, uint64_t eptp)
 	__asm__ volatile("invept %0, %1" : : "m"(d), "r"(type) : "cc", "memory");
 }
 
+/* INVVPID (SDM Vol. 3C, 30.3, "INVVPID"): types 1 to 3. */
+struct invvpid_descriptor {
+	uint64_t vpid, linear_address;
+};
+
+#define INVVPID_SINGLE_CONTEXT 1
+#define INVVPID_ALL_CONTEXTS 2
+#define INVVPID_SINGLE_CONTEXT_RETAINING_GLOBALS 3
+
+static inline void invvpid(uint64_t type, uint16_t vpid)
+{
+	struct invvpid_descriptor d = { vpid, 0 };
+
+	__asm__ volatile("invvpid %0, %1" : : "m"(d), "r"(type) : "cc", "memory");
+}
+
 #endif /* HVPATCH_X86_VMX_H */

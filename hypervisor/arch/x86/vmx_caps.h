@@ -34,6 +34,9 @@ struct hvp_vmx_caps {
 #define VMX_EPT_INVEPT_SINGLE (1ull << 25)
 #define VMX_EPT_INVEPT_ALL (1ull << 26)
 #define VMX_VPID_INVVPID (1ull << 32)
+#define VMX_VPID_INVVPID_SINGLE (1ull << 41)
+#define VMX_VPID_INVVPID_ALL (1ull << 42)
+#define VMX_VPID_INVVPID_SINGLE_GLOBALS (1ull << 43)
 
 #define VMX_MISC_WAIT_FOR_SIPI (1ull << 8)
 

@@ -119,6 +119,17 @@ printf '%s\n' "$attack_log" | grep -q 'blocked; site .*, unchanged' &&
 	! printf '%s\n' "$attack_log" | grep -q 'CHANGED' &&
 	printf '%s\n' "$why" | grep -q 'HVP_E_PREIMAGE$'
 check attack-jump-label $? "$(printf '%s' "$attack_log" | grep 'blocked' | tail -n1 | sed 's/.*hvp_attack: //')"
+say "remapping text instead of writing it: its PTE (or 2 MiB PMD), its PMD, a new PGD in CR3:"
+for level in pte pmd pgd; do
+	attack remap level=$level target_addr=$(ksym version_proc_show)
+	why=$(hvpatchctl hvlog | grep 'refused \(page-table write\|MOV to CR3\)' | tail -n1)
+	printf 'HVP-DEMO:   hvlog: %s\n' "${why#*HVPATCH: }"
+	printf '%s\n' "$attack_log" | grep -q "remap $level: the write faulted (#GP): blocked; translation unchanged" &&
+		! printf '%s\n' "$attack_log" | grep -q 'WRITTEN\|CHANGED' &&
+		{ [ $level != pgd ] || printf '%s\n' "$attack_log" | grep -q 'loading it faulted'; } &&
+		grep -q 'Linux version' /proc/version
+	check attack-remap-$level $? "$(printf '%s' "$attack_log" | tail -n1 | sed 's/.*hvp_attack: //')"
+done
 say "changing the bundle from the other vCPU while APPLY runs:"
 attack race bundle=/bin/demo-seq30.hvp
 printf '%s\n' "$attack_log" | grep -q 'while another CPU changes the bundle: status'; check attack-race $? "$(statuses)(the copy is taken once; a torn copy fails its signature)"

@@ -87,6 +87,23 @@ enum hvp_status sim_write_gpa(void *ctx, uint64_t gpa, const void *src,
 	return HVP_OK;
 }
 
+enum hvp_status sim_cmpxchg_gpa(void *ctx, uint64_t gpa, uint64_t *expected,
+				uint64_t desired)
+{
+	struct sim_machine *m = ctx;
+	uint64_t *p = (uint64_t *)(m->ram + gpa);
+
+	if (!in_ram(m, gpa, 8) || gpa % 8)
+		return HVP_E_BAD_POINTER;
+	if (m->cmpxchg_interference) { /* another CPU sets a bit first */
+		__atomic_fetch_or(p, m->cmpxchg_interference, __ATOMIC_SEQ_CST);
+		m->cmpxchg_interference = 0;
+	}
+	return __atomic_compare_exchange_n(p, expected, desired, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ?
+		       HVP_OK : HVP_E_BUSY;
+}
+
 static uint64_t new_pt_page(struct sim_machine *m)
 {
 	m->next_pt_page -= 4096;

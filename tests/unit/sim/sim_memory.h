@@ -36,6 +36,9 @@ struct sim_machine {
 	uint32_t hv_pages, hv_used;
 	int allocs_until_failure; /* < 0: never fail */
 	int writes_until_failure; /* < 0: never fail; fails once */
+	/* Bits another CPU sets in the entry just before the next
+	 * sim_cmpxchg_gpa() (a race the caller must retry). */
+	uint64_t cmpxchg_interference;
 
 	uint64_t next_pt_page; /* guest page-table pages, from the top down */
 	struct hvp_page_alloc alloc;
@@ -48,6 +51,10 @@ void sim_destroy(struct sim_machine *m);
 enum hvp_status sim_read_gpa(void *ctx, uint64_t gpa, void *dst, size_t len);
 enum hvp_status sim_write_gpa(void *ctx, uint64_t gpa, const void *src,
 			      size_t len);
+
+/* The platform's atomic 8-byte compare-exchange in guest RAM. */
+enum hvp_status sim_cmpxchg_gpa(void *ctx, uint64_t gpa, uint64_t *expected,
+				uint64_t desired);
 
 /* A new, empty guest address space: returns its CR3. */
 uint64_t sim_new_cr3(struct sim_machine *m);

@@ -111,6 +111,14 @@ void hvp_engine_blocked_write(struct hvp_engine *e, uint64_t gpa,
 	hvp_engine_event(e, HVP_AUDIT_BLOCKED_WRITE, HVP_OK, 0, gpa, (uint32_t)kind);
 }
 
+void hvp_engine_blocked_control(struct hvp_engine *e, enum hvp_pinned what,
+				uint64_t value)
+{
+	e->counters.blocked_control_writes++;
+	hvp_engine_event(e, HVP_AUDIT_BLOCKED_CONTROL, HVP_OK, 0, value,
+			 (uint32_t)what);
+}
+
 const char *hvp_engine_region_name(enum hvp_region_kind kind)
 {
 	return kind < HVP_REGION_COUNT ? region_names[kind] : "?";
@@ -121,6 +129,7 @@ void hvp_engine_init(struct hvp_engine *e, const struct hvp_platform *p)
 	hvp_bytes_fill(e, 0, sizeof(*e));
 	e->platform = p;
 	e->next_patch_id = 1;
+	e->int3_bound = HVP_JUMP_LABEL_INT3_BOUND;
 }
 
 enum hvp_status hvp_engine_enroll_key(struct hvp_engine *e,
@@ -195,6 +204,11 @@ static const struct hvp_region *region_of(const struct hvp_engine *e,
 			return r;
 	}
 	return NULL;
+}
+
+bool hvp_engine_protects_gva(const struct hvp_engine *e, uint64_t gva)
+{
+	return e->locked && region_of(e, gva);
 }
 
 /* Walks [gva, gva + len) page by page through the lock-time record. */

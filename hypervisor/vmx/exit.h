@@ -23,6 +23,22 @@ static inline unsigned int hvp_guest_cpl(void)
 	return SEG_AR_DPL(vmread(GUEST_SEG_AR(SEG_SS)));
 }
 
+/* General register n in the encoding order of exit qualifications and
+ * instruction information (SDM Vol. 3C, 28.2.1 and 28.2.5), which is
+ * the order of struct guest_regs; RSP lives in the VMCS. */
+static inline uint64_t hvp_gpr_read(const struct guest_regs *r, unsigned int n)
+{
+	return n == 4 ? vmread(GUEST_RSP) : ((const uint64_t *)r)[n & 15];
+}
+
+static inline void hvp_gpr_write(struct guest_regs *r, unsigned int n, uint64_t value)
+{
+	if (n == 4)
+		vmwrite(GUEST_RSP, value);
+	else
+		((uint64_t *)r)[n & 15] = value;
+}
+
 /* Queues an exception for the next VM entry (SDM Vol. 3C, 27.6, event
  * injection). */
 void hvp_inject_exception(unsigned int vector, bool has_error_code,
@@ -61,6 +77,10 @@ enum exit_action hvp_exit_ept_misconfig(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_triple_fault(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_io(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r);
+enum exit_action hvp_exit_mov_dr(struct vcpu *v, struct guest_regs *r);
+enum exit_action hvp_exit_gdtr_idtr(struct vcpu *v, struct guest_regs *r);
+enum exit_action hvp_exit_ldtr_tr(struct vcpu *v, struct guest_regs *r);
+enum exit_action hvp_exit_breakpoint(struct vcpu *v, struct guest_regs *r);
 
 /* Takes on CR pinning once the protected set is locked (exit_cr.c). */
 void hvp_cr_pinning_apply(struct vcpu *v);

@@ -25,13 +25,6 @@
 
 #define CR0_RESERVED 0xffffffff1ffaffc0ull
 
-static uint64_t *gpr(struct guest_regs *r, unsigned int n)
-{
-	/* Encoding order of the qualification's register field (table
-	 * 28-3) is the order of struct guest_regs. */
-	return &((uint64_t *)r)[n];
-}
-
 /* A pinned bit the guest had set and now clears: refused. */
 static bool clears_pinned(struct vcpu *v, unsigned int cr, uint64_t old,
 			  uint64_t value, uint64_t pinned)
@@ -111,7 +104,7 @@ enum exit_action hvp_exit_cr_access(struct vcpu *v, struct guest_regs *r)
 {
 	uint64_t q = vmread(EXIT_QUALIFICATION);
 	unsigned int cr = q & 0xf, type = (q >> 4) & 3, reg = (q >> 8) & 0xf;
-	uint64_t value = reg == 4 ? vmread(GUEST_RSP) : *gpr(r, reg);
+	uint64_t value = hvp_gpr_read(r, reg);
 
 	if (type == 0 && cr == 0)
 		return write_cr0(v, value);

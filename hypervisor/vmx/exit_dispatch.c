@@ -12,6 +12,7 @@
 #include "vmx/exit.h"
 #include "vmx/hv.h"
 #include "vmx/log.h"
+#include "vmx/pin.h"
 #include "vmx/smp.h"
 #include "lib/format.h"
 
@@ -43,6 +44,9 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_EPT_VIOLATION] = hvp_exit_ept_violation,
 	[EXIT_EPT_MISCONFIG] = hvp_exit_ept_misconfig,
 	[EXIT_XSETBV] = hvp_exit_xsetbv,
+	[EXIT_MOV_DR] = hvp_exit_mov_dr,
+	[EXIT_GDTR_IDTR] = hvp_exit_gdtr_idtr,
+	[EXIT_LDTR_TR] = hvp_exit_ldtr_tr,
 };
 
 static const char *const exit_names[EXIT_REASON_COUNT] = {
@@ -54,6 +58,8 @@ static const char *const exit_names[EXIT_REASON_COUNT] = {
 	[EXIT_RDMSR] = "rdmsr", [EXIT_WRMSR] = "wrmsr",
 	[EXIT_EPT_VIOLATION] = "ept_violation",
 	[EXIT_EPT_MISCONFIG] = "ept_misconfig", [EXIT_XSETBV] = "xsetbv",
+	[EXIT_MOV_DR] = "mov_dr", [EXIT_GDTR_IDTR] = "gdtr_idtr",
+	[EXIT_LDTR_TR] = "ldtr_tr",
 };
 
 void hvp_inject_exception(unsigned int vector, bool has_error_code,
@@ -122,6 +128,7 @@ void hvp_handle_exit(struct guest_regs *r)
 	hvp_apic_service(v, r);
 	hvp_smp_service(v);
 	hvp_cr_pinning_apply(v);
+	hvp_pin_apply(v);
 	hvp_deliver_pending_nmi(v);
 }
 

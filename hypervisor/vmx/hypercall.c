@@ -119,6 +119,8 @@ static enum hvp_status counters(uint64_t gpa)
 						     HVP_AUDIT_GUARDED);
 	c->audit_floodable_overwritten =
 		hvp_audit_overwritten(&hv_engine.audit, HVP_AUDIT_FLOODABLE);
+	c->blocked_control_writes = hv_engine.counters.blocked_control_writes;
+	c->jump_label_int3 = hv_engine.counters.jump_label_int3;
 	return copy_out(gpa, c, sizeof(*c));
 }
 

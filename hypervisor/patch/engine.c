@@ -90,7 +90,8 @@ enum hvp_status hvp_engine_refuse_call(struct hvp_engine *e,
 
 	if (status >= HVP_STATUS_COUNT)
 		return hvp_engine_refuse(e, status, what);
-	n = ++e->counters.refusals[status];
+	e->counters.refusals[status]++;
+	n = ++e->counters.call_refusals[status];
 	if (!refusal_recorded(n)) {
 		e->counters.unrecorded[status]++;
 		return status;

@@ -68,8 +68,9 @@ struct hvp_engine_counters {
 	uint64_t applies;
 	uint64_t reverts;
 	uint64_t refusals[HVP_STATUS_COUNT];
-	/* Of those refused by hvp_engine_refuse_call(): neither logged nor
-	 * audited, only counted. */
+	/* Those refused by hvp_engine_refuse_call(), and of them the ones
+	 * neither logged nor audited, only counted. */
+	uint64_t call_refusals[HVP_STATUS_COUNT];
 	uint64_t unrecorded[HVP_STATUS_COUNT];
 	uint64_t blocked_writes;   /* guest writes EPT stopped, after lock */
 	uint64_t blocked_control_writes; /* changes of pinned state refused */

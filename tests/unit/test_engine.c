@@ -762,6 +762,22 @@ static void flood_of_call_refusals_keeps_security_events(void **state)
 	free(b.data);
 }
 
+/* The schedule counts a call's own refusals only: refused bundles with
+ * the same status use none of its burst. */
+static void call_refusals_are_counted_apart(void **state)
+{
+	struct fixture *f = *state;
+
+	for (int i = 0; i < 10; i++)
+		hvp_engine_refuse(f->engine, HVP_E_BAD_POINTER, "apply");
+	f->log_len = 0;
+	hvp_engine_refuse_call(f->engine, HVP_E_BAD_POINTER, "status");
+	assert_non_null(strstr(f->log, "refused status: HVP_E_BAD_POINTER: buffer page outside "
+				       "guest RAM (1 so far, 0 not logged)\n"));
+	assert_int_equal(f->engine->counters.refusals[HVP_E_BAD_POINTER], 11);
+	assert_int_equal(f->engine->counters.unrecorded[HVP_E_BAD_POINTER], 0);
+}
+
 /* What the debug-register pinning asks: is an address in protected
  * memory, by the registered ranges, and only once locked. */
 static void protected_addresses(void **state)
@@ -830,6 +846,7 @@ int main(void)
 		LOCKED(audit_records_events),
 		cmocka_unit_test(audit_rings_keep_guarded_events_apart),
 		LOCKED(flood_of_call_refusals_keeps_security_events),
+		LOCKED(call_refusals_are_counted_apart),
 		LOCKED(protected_addresses),
 		UNLOCKED(nothing_protected_before_lock),
 	};

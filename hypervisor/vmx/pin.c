@@ -100,7 +100,7 @@ enum exit_action hvp_pin_refuse(struct vcpu *v, enum hvp_pinned what,
 				uint64_t value)
 {
 	hvp_engine_blocked_control(&hv_engine, what, value);
-	hvp_warn("cpu %u: refused changing %s to 0x%llx at rip 0x%llx (pinned at lock)\n",
+	hvp_warn("cpu %u: refused a change of %s (0x%llx) at rip 0x%llx (pinned at lock)\n",
 		 v->index, pinned_names[what], (unsigned long long)value,
 		 (unsigned long long)vmread(GUEST_RIP));
 	return hvp_inject_gp();

@@ -26,7 +26,8 @@ bool hvp_pin_msr(uint32_t msr);
 enum exit_action hvp_pin_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value);
 
 /* Logs, counts and audits a refused change of pinned state, and answers
- * the guest with #GP; value is what it asked for. */
+ * the guest with #GP; value is the MSR, or the
+ * address (table base, breakpoint) asked for. */
 enum exit_action hvp_pin_refuse(struct vcpu *v, enum hvp_pinned what,
 				uint64_t value);
 

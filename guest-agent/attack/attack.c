@@ -33,6 +33,15 @@
  *                PGD in use.  The translation of target_addr is compared
  *                before and after ("translation unchanged").
  *
+ *   mode=int3park  park INT3 on every site of one static key (key_addr=,
+ *                with jump_table_addr= and jump_table_end=), written the
+ *                way a switch writes it, for 200 ms, and count how often
+ *                the kernel's own #BP path (a die notifier) sees one: the
+ *                hook a kernel would run from there.  Then put the sites
+ *                back.  The hypervisor runs INT3 at a site itself, so the
+ *                count must stay 0
+ *   mode=dr7, mode=lstar, mode=idt: pin_attacks.c
+ *
  * The hypercall modes print "hvp_attack: <what>: status <n>" and load
  * nothing either.
  *
@@ -43,6 +52,7 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 #include <linux/delay.h>
+#include <linux/kdebug.h>
 #include <linux/io.h>
 #include <linux/kernel_read_file.h>
 #include <linux/kthread.h>
@@ -61,6 +71,8 @@ module_param(jump_table_addr, ulong, 0444);
 module_param(jump_table_end, ulong, 0444);
 module_param(stext, ulong, 0444);
 module_param(etext, ulong, 0444);
+static unsigned long key_addr;
+module_param(key_addr, ulong, 0444);
 static char *bundle = "";
 module_param(bundle, charp, 0444);
 static char *level = "pte";
@@ -68,6 +80,7 @@ module_param(level, charp, 0444);
 
 #include "hvpatch/abi.h"
 #include "hvpatch_hc.h"
+#include "pin_attacks.h"
 
 static void report(const char *what, long status)
 {
@@ -476,6 +489,84 @@ static bool forge_jump_label(void)
 	return !faulted;
 }
 
+#define PARK_MAX 16
+static unsigned long parked[PARK_MAX];
+static unsigned int parked_count;
+static atomic_t int3_seen;
+
+/* The hook: the kernel's #BP path reached a parked site. */
+static int int3_hook(struct notifier_block *nb, unsigned long val, void *data)
+{
+	struct die_args *args = data;
+
+	if (val != DIE_INT3)
+		return NOTIFY_DONE;
+	for (unsigned int i = 0; i < parked_count; i++) {
+		if (args->regs->ip - 1 == parked[i]) {
+			atomic_inc(&int3_seen);
+			/* Run the NOP it hides: ip is past the INT3. */
+			args->regs->ip += 4;
+			return NOTIFY_STOP;
+		}
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block int3_nb = { .notifier_call = int3_hook };
+
+/* Byte 0 of the site at code, written as a switch step writes it. */
+static bool poke_first_byte(unsigned long code, u8 value)
+{
+	struct page *page = pfn_to_page(__pa_symbol(code) >> PAGE_SHIFT);
+	u8 *alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	bool faulted;
+
+	if (!alias)
+		return true;
+	faulted = faulting_copy(alias + offset_in_page(code), &value, 1);
+	vunmap(alias);
+	return faulted;
+}
+
+static bool park_int3(void)
+{
+	const s32 *entry = (const s32 *)jump_table_addr;
+	u8 first[PARK_MAX];
+	unsigned int i, refused = 0;
+
+	/* The 5-byte NOP sites of the key (the key is off). */
+	for (; (unsigned long)(entry + 4) <= jump_table_end && parked_count < PARK_MAX;
+	     entry += 4) {
+		unsigned long code = (unsigned long)&entry[0] + entry[0];
+		unsigned long key = ((unsigned long)&entry[2] + *(const long *)&entry[2]) & ~3ul;
+
+		if (key == key_addr && code >= stext && code < etext && *(u8 *)code == 0x0f)
+			parked[parked_count++] = code;
+	}
+	if (!parked_count) {
+		pr_err("hvp_attack: no NOP site of key %lx\n", key_addr);
+		return false;
+	}
+	register_die_notifier(&int3_nb);
+	for (i = 0; i < parked_count; i++) {
+		first[i] = *(u8 *)parked[i];
+		refused += poke_first_byte(parked[i], 0xcc);
+	}
+	pr_info("hvp_attack: INT3 parked on %u sites of key %lx (%u writes refused)\n",
+		parked_count, key_addr, refused);
+	msleep(200);
+	for (i = 0; i < parked_count; i++)
+		if (*(u8 *)parked[i] != first[i])
+			poke_first_byte(parked[i], first[i]);
+	unregister_die_notifier(&int3_nb);
+	for (i = 0; i < parked_count; i++)
+		if (*(u8 *)parked[i] != first[i])
+			pr_err("hvp_attack: site %lx still %02x\n", parked[i], *(u8 *)parked[i]);
+	pr_info("hvp_attack: in 200 ms the kernel's #BP path saw %d INT3s at parked sites: %s\n",
+		atomic_read(&int3_seen), atomic_read(&int3_seen) ? "HOOKED" : "never");
+	return atomic_read(&int3_seen) != 0;
+}
+
 static int __init hvp_attack_init(void)
 {
 	bool written = false;
@@ -497,7 +588,9 @@ static int __init hvp_attack_init(void)
 		written = forge_jump_label();
 	else if (!strcmp(mode, "remap") && target_addr)
 		written = remap_text();
-	else
+	else if (!strcmp(mode, "int3park") && key_addr && jump_table_addr < jump_table_end)
+		written = park_int3();
+	else if (hvp_attack_pins(mode, target_addr))
 		return -EINVAL;
 	if (written) {
 		pr_err("hvp_attack: WRITE SUCCEEDED (mode %s): kernel text is NOT protected\n",

@@ -32,6 +32,7 @@ const char *hvpctl_audit_type_name(hvp_u16 type)
 	case HVP_AUDIT_REFUSAL: return "REFUSAL";
 	case HVP_AUDIT_BLOCKED_WRITE: return "BLOCKED_WRITE";
 	case HVP_AUDIT_BLOCKED_MAPPING: return "BLOCKED_MAPPING";
+	case HVP_AUDIT_BLOCKED_CONTROL: return "BLOCKED_CONTROL";
 	default: return "UNKNOWN";
 	}
 }
@@ -315,8 +316,10 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 			any = true;
 		}
 		fprintf(f, "}, \"blocked_writes\": %" PRIu64 ", \"blocked_cr_writes\": %" PRIu64
-			   ", \"jump_label_writes\": %" PRIu64 "}\n",
-			c->blocked_writes, c->blocked_cr_writes, c->jump_label_writes);
+			   ", \"blocked_control_writes\": %" PRIu64
+			   ", \"jump_label_writes\": %" PRIu64 ", \"jump_label_int3\": %" PRIu64 "}\n",
+			c->blocked_writes, c->blocked_cr_writes, c->blocked_control_writes,
+			c->jump_label_writes, c->jump_label_int3);
 		return;
 	}
 	fputs("refusals:\n", f);
@@ -341,10 +344,13 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 	}
 	if (!any)
 		fputs("  none\n", f);
-	fprintf(f, "blocked writes: %" PRIu64 " to protected memory, %" PRIu64 " to control registers\n",
-		c->blocked_writes, c->blocked_cr_writes);
+	fprintf(f, "blocked writes: %" PRIu64 " to protected memory, %" PRIu64
+		   " to control registers, %" PRIu64 " to pinned IDTR, GDTR, MSRs, breakpoints\n",
+		c->blocked_writes, c->blocked_cr_writes, c->blocked_control_writes);
 	fprintf(f, "static-key switch steps done by the hypervisor: %" PRIu64 "\n",
 		c->jump_label_writes);
+	fprintf(f, "INT3s at switching static-key sites run by the hypervisor: %" PRIu64 "\n",
+		c->jump_label_int3);
 }
 
 void hvpctl_print_applied(FILE *f, hvp_u32 patch_id, bool json)

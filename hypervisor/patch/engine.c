@@ -90,7 +90,8 @@ enum hvp_status hvp_engine_refuse_call(struct hvp_engine *e,
 
 	if (status >= HVP_STATUS_COUNT)
 		return hvp_engine_refuse(e, status, what);
-	n = ++e->counters.refusals[status];
+	e->counters.refusals[status]++;
+	n = ++e->counters.call_refusals[status];
 	if (!refusal_recorded(n)) {
 		e->counters.unrecorded[status]++;
 		return status;
@@ -111,6 +112,14 @@ void hvp_engine_blocked_write(struct hvp_engine *e, uint64_t gpa,
 	hvp_engine_event(e, HVP_AUDIT_BLOCKED_WRITE, HVP_OK, 0, gpa, (uint32_t)kind);
 }
 
+void hvp_engine_blocked_control(struct hvp_engine *e, enum hvp_pinned what,
+				uint64_t value)
+{
+	e->counters.blocked_control_writes++;
+	hvp_engine_event(e, HVP_AUDIT_BLOCKED_CONTROL, HVP_OK, 0, value,
+			 (uint32_t)what);
+}
+
 const char *hvp_engine_region_name(enum hvp_region_kind kind)
 {
 	return kind < HVP_REGION_COUNT ? region_names[kind] : "?";
@@ -121,6 +130,7 @@ void hvp_engine_init(struct hvp_engine *e, const struct hvp_platform *p)
 	hvp_bytes_fill(e, 0, sizeof(*e));
 	e->platform = p;
 	e->next_patch_id = 1;
+	e->int3_bound = HVP_JUMP_LABEL_INT3_BOUND;
 }
 
 enum hvp_status hvp_engine_enroll_key(struct hvp_engine *e,
@@ -228,6 +238,11 @@ static const struct hvp_region *region_of(const struct hvp_engine *e,
 			return r;
 	}
 	return NULL;
+}
+
+bool hvp_engine_protects_gva(const struct hvp_engine *e, uint64_t gva)
+{
+	return e->locked && region_of(e, gva);
 }
 
 /* Walks [gva, gva + len) page by page through the lock-time record. */

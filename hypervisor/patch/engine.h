@@ -24,6 +24,14 @@
 #define HVP_MAX_APPLIED 32u
 /* Text + rodata + arena: 64 MiB of 4 KiB pages. */
 #define HVP_MAX_PROTECTED_PAGES 16384u
+/* Static-key sites that may be in a switch's INT3 step at once: as many
+ * as Linux's text_poke_bp() batches (TP_VEC_MAX, a page of 16-byte
+ * entries). */
+#define HVP_JUMP_LABEL_MAX_PARKED 256u
+/* How long (timestamp units, TSC cycles in the hypervisor) a site may
+ * stay INT3 before the hypervisor puts it back: about a second, where a
+ * real switch takes microseconds. */
+#define HVP_JUMP_LABEL_INT3_BOUND (1ull << 31)
 /* Attempts to find every vCPU outside the bytes to replace. */
 #define HVP_RENDEZVOUS_RETRIES 16u
 
@@ -61,11 +69,14 @@ struct hvp_engine_counters {
 	uint64_t applies;
 	uint64_t reverts;
 	uint64_t refusals[HVP_STATUS_COUNT];
-	/* Of those refused by hvp_engine_refuse_call(): neither logged nor
-	 * audited, only counted. */
+	/* Those refused by hvp_engine_refuse_call(), and of them the ones
+	 * neither logged nor audited, only counted. */
+	uint64_t call_refusals[HVP_STATUS_COUNT];
 	uint64_t unrecorded[HVP_STATUS_COUNT];
 	uint64_t blocked_writes;   /* guest writes EPT stopped, after lock */
+	uint64_t blocked_control_writes; /* changes of pinned state refused */
 	uint64_t jump_label_writes; /* static-key switch steps performed */
+	uint64_t jump_label_int3;   /* INT3s at switching sites run for the guest */
 	uint64_t last_hold_cycles; /* vCPUs held by the last commit/revert */
 	uint64_t max_hold_cycles;
 };
@@ -88,6 +99,12 @@ struct hvp_engine {
 	/* The kernel's __jump_table, inside rodata (patch/jump_label.c). */
 	uint64_t jump_table_gva;
 	uint64_t jump_table_size;
+	/* Sites whose first byte a switch step made INT3, and since when. */
+	struct {
+		uint64_t site, since;
+	} int3_parked[HVP_JUMP_LABEL_MAX_PARKED];
+	uint32_t int3_parked_count;
+	uint64_t int3_bound; /* HVP_JUMP_LABEL_INT3_BOUND; tests shorten it */
 
 	/* The whole kernel image, _text to _end: where a slide-relative
 	 * relocation may point.  Never protected: it holds data and bss. */
@@ -169,7 +186,16 @@ enum hvp_status hvp_engine_refuse_call(struct hvp_engine *e,
 void hvp_engine_blocked_write(struct hvp_engine *e, uint64_t gpa,
 			      enum hvp_region_kind kind);
 
+/* Counts and audits a refused change of control state pinned at lock
+ * (enum hvp_pinned); value is the MSR or the address asked for. */
+void hvp_engine_blocked_control(struct hvp_engine *e, enum hvp_pinned what,
+				uint64_t value);
+
 const char *hvp_engine_region_name(enum hvp_region_kind kind);
+
+/* After lock: does guest-virtual gva lie in a protected region (text,
+ * rodata, arena), by the registered ranges? */
+bool hvp_engine_protects_gva(const struct hvp_engine *e, uint64_t gva);
 
 /* Which protected region holds gpa, for the EPT-violation handler. */
 bool hvp_engine_protects(const struct hvp_engine *e, uint64_t gpa,
@@ -194,5 +220,19 @@ enum hvp_status hvp_engine_register_jump_table(struct hvp_engine *e,
  */
 enum hvp_status hvp_engine_jump_label_write(struct hvp_engine *e, uint64_t gva,
 					    const uint8_t *bytes, size_t len);
+
+/*
+ * After lock: the guest hit INT3 at text gva.  If gva is a static-key
+ * site whose first byte is INT3, the hypervisor runs the site itself and
+ * *next_rip is where the guest goes on: the JMP's target or past the NOP,
+ * whichever form the site's tail holds now.  A site parked in INT3
+ * without a switch step, or for longer than int3_bound, is put back first
+ * (its first byte made to match its tail; refused, logged, audited) and
+ * *next_rip is the site, to run again.  HVP_E_TARGET_RANGE otherwise: the
+ * guest's own INT3, to be delivered as #BP.  So the guest's #BP handler
+ * never runs for a site, and INT3 there can never divert execution.
+ */
+enum hvp_status hvp_engine_jump_label_int3(struct hvp_engine *e, uint64_t gva,
+					   uint64_t *next_rip);
 
 #endif /* HVPATCH_PATCH_ENGINE_H */

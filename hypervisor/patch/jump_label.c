@@ -17,6 +17,14 @@
  * branches, which is what static_key_enable() does anyway; nothing else
  * in text can change.
  *
+ * INT3 is a state only while a switch is under way.  The first byte a
+ * step turns into INT3 is tracked (up to HVP_JUMP_LABEL_MAX_PARKED sites
+ * at once) until a step puts an opcode back, and a site may stay INT3
+ * for int3_bound at most.  With the guest's #BP intercepted after lock,
+ * INT3 on a site is run by the hypervisor as the site's current form
+ * (hvp_engine_jump_label_int3), never by the guest's #BP handler, where
+ * a kernel could hook it; a site left in INT3 is put back.
+ *
  * struct jump_entry on x86-64 (arch/x86/include/asm/jump_label.h): s32
  * code and s32 target, each relative to its own field, then a long key.
  * A site is 5 bytes (NOP5 or JMP rel32) or 2 bytes (NOP2 or JMP rel8);
@@ -34,7 +42,7 @@ static const uint8_t nop2[2] = { 0x66, 0x90 };
 
 /* The two forms of a site: not taken (NOP) and taken (JMP to target). */
 struct jump_site {
-	uint64_t code;
+	uint64_t code, target;
 	uint32_t size;
 	uint8_t nop[JUMP_SITE_MAX];
 	uint8_t jmp[JUMP_SITE_MAX];
@@ -80,6 +88,7 @@ static bool site_forms(struct jump_site *s, uint64_t code, uint64_t target,
 		       uint32_t size)
 {
 	s->code = code;
+	s->target = target;
 	s->size = size;
 	hvp_bytes_copy(s->nop, size == JUMP_SITE_MAX ? nop5 : nop2, size);
 	return hvp_encode_jmp(s->jmp, code, target, size);
@@ -119,23 +128,118 @@ static bool find_site(struct hvp_engine *e, uint64_t gva, size_t len,
 	return false;
 }
 
+static int parked_index(const struct hvp_engine *e, uint64_t site)
+{
+	for (uint32_t i = 0; i < e->int3_parked_count; i++)
+		if (e->int3_parked[i].site == site)
+			return (int)i;
+	return -1;
+}
+
+static void unpark(struct hvp_engine *e, uint64_t site)
+{
+	int i = parked_index(e, site);
+
+	if (i >= 0)
+		e->int3_parked[i] = e->int3_parked[--e->int3_parked_count];
+}
+
+static uint64_t now(const struct hvp_engine *e)
+{
+	return e->platform->timestamp(e->platform->ctx);
+}
+
+/* The form the site's tail holds: its JMP, or else its NOP. */
+static const uint8_t *tail_form(const struct jump_site *s, const uint8_t *window)
+{
+	return hvp_bytes_equal(window + 1, s->jmp + 1, s->size - 1) ? s->jmp : s->nop;
+}
+
+/* The site's INT3 replaced by the first byte of the form its tail holds. */
+static void put_back(struct hvp_engine *e, const struct jump_site *s,
+		     const uint8_t *window)
+{
+	unpark(e, s->code);
+	if (hvp_locked_write(e, s->code, tail_form(s, window), 1) != HVP_OK)
+		return;
+	hvp_engine_refuse(e, HVP_E_PREIMAGE, "static-key site left in INT3 (put back)");
+}
+
+/* Sites parked in INT3 for longer than the bound, put back. */
+static void put_back_expired(struct hvp_engine *e)
+{
+	uint64_t t = now(e);
+
+	for (uint32_t i = 0; i < e->int3_parked_count;) {
+		uint64_t site = e->int3_parked[i].site;
+		uint8_t window[JUMP_SITE_MAX];
+		struct jump_site s;
+
+		if (t - e->int3_parked[i].since <= e->int3_bound) {
+			i++;
+			continue;
+		}
+		if (find_site(e, site, 1, &s, window) && window[0] == INT3)
+			put_back(e, &s, window);
+		else
+			unpark(e, site);
+	}
+}
+
 enum hvp_status hvp_engine_jump_label_write(struct hvp_engine *e, uint64_t gva,
 					    const uint8_t *bytes, size_t len)
 {
 	const struct hvp_region *text = &e->regions[HVP_REGION_TEXT];
-	uint8_t window[JUMP_SITE_MAX];
+	uint8_t window[JUMP_SITE_MAX], was;
 	struct jump_site s;
 
 	if (!e->locked || !e->jump_table_size || len == 0 || len > JUMP_SITE_MAX ||
 	    gva < text->gva || gva + len > text->gva + text->size)
 		return HVP_E_TARGET_RANGE;
+	put_back_expired(e);
 	if (!find_site(e, gva, len, &s, window))
 		return HVP_E_TARGET_RANGE;
+	was = window[0];
 	hvp_bytes_copy(window + (gva - s.code), bytes, len);
 	if (!site_state_valid(&s, window))
 		return HVP_E_PREIMAGE;
-	if (hvp_locked_write(e, gva, bytes, len) != HVP_OK)
+	/* INT3 only as a tracked step: it starts one, or continues one. */
+	if (window[0] == INT3 && was == INT3 && parked_index(e, s.code) < 0)
+		return HVP_E_PREIMAGE;
+	if (window[0] == INT3 && was != INT3) {
+		if (e->int3_parked_count == HVP_JUMP_LABEL_MAX_PARKED)
+			return HVP_E_TABLE_FULL;
+		e->int3_parked[e->int3_parked_count].site = s.code;
+		e->int3_parked[e->int3_parked_count++].since = now(e);
+	}
+	if (hvp_locked_write(e, gva, bytes, len) != HVP_OK) {
+		if (was != INT3)
+			unpark(e, s.code);
 		return HVP_E_INTERNAL;
+	}
+	if (window[0] != INT3)
+		unpark(e, s.code);
 	e->counters.jump_label_writes++;
+	return HVP_OK;
+}
+
+enum hvp_status hvp_engine_jump_label_int3(struct hvp_engine *e, uint64_t gva,
+					   uint64_t *next_rip)
+{
+	uint8_t window[JUMP_SITE_MAX];
+	struct jump_site s;
+	int i;
+
+	if (!e->locked || !e->jump_table_size ||
+	    !find_site(e, gva, 1, &s, window) || s.code != gva || window[0] != INT3)
+		return HVP_E_TARGET_RANGE;
+	i = parked_index(e, gva);
+	if (i < 0 || now(e) - e->int3_parked[i].since > e->int3_bound) {
+		put_back(e, &s, window);
+		*next_rip = gva;
+		return HVP_OK;
+	}
+	*next_rip = tail_form(&s, window) == s.jmp ? s.target : s.code + s.size;
+	e->counters.jump_label_int3++;
 	return HVP_OK;
 }

@@ -59,6 +59,8 @@ void hvp_engine_report_counters(const struct hvp_engine *e,
 		c->unrecorded[i] = e->counters.unrecorded[i];
 	c->audit_overwritten = hvp_audit_overwritten(&e->audit, HVP_AUDIT_GUARDED);
 	c->audit_floodable_overwritten = hvp_audit_overwritten(&e->audit, HVP_AUDIT_FLOODABLE);
+	c->blocked_control_writes = e->counters.blocked_control_writes;
+	c->jump_label_int3 = e->counters.jump_label_int3;
 }
 
 uint32_t hvp_engine_audit_read(const struct hvp_engine *e, uint64_t from,

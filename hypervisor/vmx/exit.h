@@ -34,6 +34,7 @@ unsigned int hvp_guest_cpl(void);
 /* General register n in the encoding of exit qualifications and
  * instructions (arch/x86/entry.h); RSP comes from the VMCS. */
 uint64_t hvp_guest_gpr(const struct guest_regs *r, unsigned int n);
+void hvp_guest_set_gpr(struct guest_regs *r, unsigned int n, uint64_t value);
 
 /* Queues an exception for the next VM entry (SDM Vol. 3C, 27.6, event
  * injection). */
@@ -76,6 +77,10 @@ enum exit_action hvp_exit_ept_misconfig(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_triple_fault(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_io(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_vmcall(struct vcpu *v, struct guest_regs *r);
+enum exit_action hvp_exit_mov_dr(struct vcpu *v, struct guest_regs *r);
+enum exit_action hvp_exit_gdtr_idtr(struct vcpu *v, struct guest_regs *r);
+enum exit_action hvp_exit_ldtr_tr(struct vcpu *v, struct guest_regs *r);
+enum exit_action hvp_exit_breakpoint(struct vcpu *v, struct guest_regs *r);
 
 /* A guest write to the PM1a control port (exit_shutdown.c). */
 void hvp_pm1a_write(uint32_t value);

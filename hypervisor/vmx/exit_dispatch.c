@@ -13,6 +13,7 @@
 #include "vmx/apic.h"
 #include "vmx/exit.h"
 #include "vmx/log.h"
+#include "vmx/pin.h"
 #include "vmx/smp.h"
 
 /*
@@ -69,6 +70,7 @@ void hvp_handle_exit(struct guest_regs *r)
 	hvp_apic_service(v, r);
 	hvp_smp_service(v);
 	hvp_cr_pinning_apply(v);
+	hvp_pin_apply(v);
 	hvp_deliver_pending_nmi(v);
 }
 

@@ -26,6 +26,16 @@ uint64_t hvp_guest_gpr(const struct guest_regs *r, unsigned int n)
 	return n == GPR_RSP ? vmread(GUEST_RSP) : slot[n % GPR_COUNT];
 }
 
+void hvp_guest_set_gpr(struct guest_regs *r, unsigned int n, uint64_t value)
+{
+	uint64_t *slot = (uint64_t *)r;
+
+	if (n == GPR_RSP)
+		vmwrite(GUEST_RSP, value);
+	else
+		slot[n % GPR_COUNT] = value;
+}
+
 void hvp_inject_exception(unsigned int vector, bool has_error_code,
 			  uint32_t error_code)
 {

@@ -10,6 +10,7 @@
  *    does not try to load microcode it cannot apply);
  *  - the x2APIC ICR (writes): INIT and STARTUP IPIs are delivered in
  *    software (vmx/apic.c), every other IPI is sent as written;
+ *  - after lock, the system-call MSRs and IA32_EFER: vmx/pin.c;
  *  - any MSR outside the bitmap ranges: #GP.  None exists on the CPUs
  *    hvpatch supports, and trying one in VMX root could fault there.
  */
@@ -17,6 +18,7 @@
 #include "arch/x86/msr.h"
 #include "vmx/apic.h"
 #include "vmx/exit.h"
+#include "vmx/pin.h"
 
 #define HIGH_MICROCODE_REVISION 0x7fffffffull
 
@@ -44,6 +46,8 @@ enum exit_action hvp_exit_wrmsr(struct vcpu *v, struct guest_regs *r)
 {
 	uint32_t msr = (uint32_t)r->rcx;
 
+	if (hvp_pin_msr(msr))
+		return hvp_pin_wrmsr(v, msr, (r->rdx << 32) | (uint32_t)r->rax);
 	if (msr == MSR_IA32_BIOS_SIGN_ID)
 		return EXIT_SKIP_INSTRUCTION;
 	if (msr == MSR_X2APIC_ICR)

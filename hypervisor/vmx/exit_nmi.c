@@ -27,10 +27,13 @@ enum exit_action hvp_exit_nmi(struct vcpu *v, struct guest_regs *r)
 {
 	uint32_t info = (uint32_t)vmread(EXIT_INTERRUPTION_INFO);
 
-	if ((info & INTR_TYPE_MASK) != INTR_TYPE_NMI) {
-		/* The exception bitmap is empty: nothing else comes here. */
+	/* After lock the exception bitmap holds #BP (vmx/exit_breakpoint.c);
+	 * nothing else comes here. */
+	if ((info & INTR_TYPE_MASK) == INTR_TYPE_SOFTWARE_EXCEPTION &&
+	    INTR_INFO_VECTOR(info) == VECTOR_BP)
+		return hvp_exit_breakpoint(v, r);
+	if ((info & INTR_TYPE_MASK) != INTR_TYPE_NMI)
 		hvp_fatal_guest_state(v, "unexpected exception exit");
-	}
 	cpu_unblock_nmis();
 	/* Our own kick only had to bring the CPU here. */
 	if (!hvp_apic_take_kick(v))

@@ -39,4 +39,8 @@ const struct exit_entry hvp_exit_table[EXIT_REASON_COUNT] = {
 	[EXIT_EPT_VIOLATION] = { hvp_exit_ept_violation, "ept_violation" },
 	[EXIT_EPT_MISCONFIG] = { hvp_exit_ept_misconfig, "ept_misconfig" },
 	[EXIT_XSETBV] = { hvp_exit_xsetbv, "xsetbv" },
+	/* Turned on at lock, for the entry-point pins (pin.c). */
+	[EXIT_MOV_DR] = { hvp_exit_mov_dr, "mov_dr" },
+	[EXIT_GDTR_IDTR] = { hvp_exit_gdtr_idtr, "gdtr_idtr" },
+	[EXIT_LDTR_TR] = { hvp_exit_ldtr_tr, "ldtr_tr" },
 };

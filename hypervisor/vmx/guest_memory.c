@@ -3,6 +3,7 @@
 
 #include "arch/x86/regs.h"
 #include "vmx/hv.h"
+#include "vmx/patch_host.h"
 
 /* Guest RAM, as the firmware's memory map gave it: never the hypervisor's
  * region, MMIO or anything unmapped. */
@@ -65,6 +66,48 @@ enum hvp_status hvp_guest_read_linear(uint64_t cr0, uint64_t cr3, uint64_t gla,
 			return st;
 		gla += chunk;
 		dst = (uint8_t *)dst + chunk;
+		len -= chunk;
+	}
+	return HVP_OK;
+}
+
+/* The guest-physical address a store to gla may go to, or false. */
+static bool store_target(uint64_t cr0, uint64_t cr3, uint64_t gla,
+			 unsigned int cpl, uint64_t *gpa)
+{
+	struct hvp_gva_translation t = { .gpa = gla, .writable = true, .user = true };
+	enum hvp_region_kind kind;
+
+	if ((cr0 & CR0_PG) && hvp_guest_walk(&hvp_guest_reader, cr3, gla, &t) != HVP_OK)
+		return false;
+	if ((cpl == 3 && !t.user) ||
+	    (!t.writable && (cpl == 3 || (cr0 & CR0_WP))) ||
+	    hvp_engine_protects(&hv_engine, t.gpa, &kind))
+		return false;
+	*gpa = t.gpa;
+	return true;
+}
+
+enum hvp_status hvp_guest_write_linear(uint64_t cr0, uint64_t cr3, uint64_t gla,
+				       const void *src, size_t len,
+				       unsigned int cpl)
+{
+	uint64_t gpa;
+
+	for (uint64_t at = gla; at < gla + len; at = (at | 4095) + 1)
+		if (!store_target(cr0, cr3, at, cpl, &gpa) ||
+		    !is_guest_ram(gpa, 1))
+			return HVP_E_BAD_POINTER;
+	while (len) {
+		size_t chunk = 4096 - (gla & 4095);
+
+		if (chunk > len)
+			chunk = len;
+		store_target(cr0, cr3, gla, cpl, &gpa);
+		if (hvp_guest_write(gpa, src, chunk) != HVP_OK)
+			return HVP_E_BAD_POINTER;
+		gla += chunk;
+		src = (const uint8_t *)src + chunk;
 		len -= chunk;
 	}
 	return HVP_OK;

@@ -170,20 +170,12 @@ enum exit_action hvp_translation_mov_to_cr3(struct vcpu *v, uint64_t value)
 	return EXIT_SKIP_INSTRUCTION;
 }
 
-static void set_gpr(struct guest_regs *r, unsigned int n, uint64_t value)
-{
-	if (n == GPR_RSP)
-		vmwrite(GUEST_RSP, value);
-	else
-		((uint64_t *)r)[n % GPR_COUNT] = value;
-}
-
 /* The instruction's results in the guest's registers, and RIP past it. */
 static void complete(struct guest_regs *r, const struct hvp_pt_insn *insn,
 		     const struct hvp_pt_result *res)
 {
 	if (insn->op == HVP_PT_XCHG)
-		set_gpr(r, insn->reg, res->old);
+		hvp_guest_set_gpr(r, insn->reg, res->old);
 	if (insn->op == HVP_PT_CMPXCHG) {
 		vmwrite(GUEST_RFLAGS, (vmread(GUEST_RFLAGS) & ~HVP_RFLAGS_ARITH) |
 				      res->rflags);

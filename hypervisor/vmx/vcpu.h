@@ -20,6 +20,8 @@ struct host_tss {
 } __attribute__((packed));
 
 #define HOST_STACK_SIZE (16u * 1024u)
+/* LSTAR, CSTAR, STAR and the three SYSENTER MSRs (vmx/pin.c). */
+#define HVP_PINNED_MSRS 6u
 #define NMI_STACK_SIZE 4096u
 
 struct vcpu {
@@ -40,6 +42,15 @@ struct vcpu {
 	volatile uint32_t flushed_generation;
 	/* CR0.WP, CR4.SMEP and CR4.SMAP owned by the hypervisor (lock). */
 	bool cr_pinned;
+	/* This vCPU's entry points and control state as lock found them
+	 * (vmx/pin.c). */
+	struct {
+		bool active;
+		uint64_t gdtr_base, idtr_base;
+		uint32_t gdtr_limit, idtr_limit;
+		uint64_t msr[HVP_PINNED_MSRS];
+		bool nxe;
+	} pins;
 	uint8_t *vmxon, *vmcs, *msr_bitmap, *io_bitmaps;
 	uint8_t *stack, *nmi_stack;
 	uint64_t gdt[8];

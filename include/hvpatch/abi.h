@@ -385,6 +385,10 @@ struct hvp_counters {
 	hvp_u64 audit_overwritten; /* other events pushed out of the ring */
 	hvp_u64 audit_floodable_overwritten; /* such refusals pushed out of
 					      * their own ring */
+	hvp_u64 blocked_control_writes; /* changes of pinned IDTR, GDTR,
+					 * MSRs, breakpoints refused */
+	hvp_u64 jump_label_int3;   /* INT3s at switching static-key sites,
+				    * run by the hypervisor */
 };
 
 /* ------------------------------------------------------------------ */
@@ -400,7 +404,18 @@ enum hvp_audit_type {
 	HVP_AUDIT_BLOCKED_WRITE = 6, /* guest write to protected memory */
 	/* a page-table write or CR3 load that would change how protected
 	 * memory is mapped (sequence: the GPA; status says why) */
-	HVP_AUDIT_BLOCKED_MAPPING = 7
+	HVP_AUDIT_BLOCKED_MAPPING = 7,
+	HVP_AUDIT_BLOCKED_CONTROL = 8 /* a change of state pinned at lock
+				       * (detail: enum hvp_pinned; sequence:
+				       * the MSR, or the address asked for) */
+};
+
+/* Control state pinned at lock, per vCPU: what a refused change aimed at. */
+enum hvp_pinned {
+	HVP_PINNED_IDTR = 1,
+	HVP_PINNED_GDTR = 2,
+	HVP_PINNED_MSR = 3,        /* LSTAR, CSTAR, STAR, SYSENTER_*, EFER.NXE */
+	HVP_PINNED_BREAKPOINT = 4, /* an execute breakpoint on protected memory */
 };
 
 struct hvp_audit_event {
@@ -436,7 +451,7 @@ _Static_assert(HVP_STATUS_COUNT <= HVP_REFUSAL_SLOTS, "hvp_counters.refusals is 
 HVP_ABI_ASSERT_SIZE(struct hvp_page_list, 8);
 HVP_ABI_ASSERT_SIZE(struct hvp_status_info, 168);
 HVP_ABI_ASSERT_SIZE(struct hvp_patch_info, 56);
-HVP_ABI_ASSERT_SIZE(struct hvp_counters, 1192);
+HVP_ABI_ASSERT_SIZE(struct hvp_counters, 1208);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_header, 128);
 HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 104);
 HVP_ABI_ASSERT_SIZE(struct hvp_field, 24);

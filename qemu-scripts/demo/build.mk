@@ -20,6 +20,7 @@ DEMO_ATTACK := $(BUILD)/guest-agent/hvp_attack.ko
 
 # The attacker, built like the agent (and with its hypercall wrapper).
 DEMO_ATTACK_SRCS := guest-agent/attack/attack.c guest-agent/attack/Kbuild \
+	guest-agent/attack/pin_attacks.c guest-agent/attack/pin_attacks.h \
 	guest-agent/module/hvpatch_hc.c guest-agent/module/hvpatch_hc.h
 $(eval $(call ga_kbuild,attack,hvp_attack,$(DEMO_ATTACK_SRCS)))
 
@@ -112,7 +113,8 @@ space := $(empty) $(empty)
 DEMO_STEPS := locked before apply after-apply revert after-revert text-identical \
 	forged other-build unknown-key replay attack-cr0 attack-alias attack-no-write \
 	attack-text-intact log-blocked attack-register attack-hvmem attack-mmio \
-	attack-ring3 attack-flood flood-kept-blocked attack-race attack-arena attack-jump-label \
+	attack-ring3 attack-flood flood-kept-blocked attack-dr7 attack-lstar attack-idt \
+	attack-int3 pins-audited attack-race attack-arena attack-jump-label \
 	attack-remap-pte attack-remap-pmd attack-remap-pgd load-consistent load-rounds \
 	load-text-intact hvlog
 DEMO_REQUIRE := HVP-INIT: done;$(subst PASS$(space),PASS;,$(foreach s,$(DEMO_STEPS),HVP-TEST demo-$(s) PASS))

@@ -163,13 +163,16 @@ static void test_counters_only_nonzero(void **state)
 
 	CAPTURE(out, hvpctl_print_counters(f, &c, false));
 	assert_string_equal(out, "refusals:\n  none\nvm exits:\n  none\n"
-				 "blocked writes: 0 to protected memory, 0 to control registers\n"
-				 "static-key switch steps done by the hypervisor: 0\n");
+				 "blocked writes: 0 to protected memory, 0 to control registers, "
+				 "0 to pinned IDTR, GDTR, MSRs, breakpoints\n"
+				 "static-key switch steps done by the hypervisor: 0\n"
+				 "INT3s at switching static-key sites run by the hypervisor: 0\n");
 	free(out);
 	CAPTURE(out, hvpctl_print_counters(f, &c, true));
 	assert_string_equal(out, "{\"command\": \"counters\", \"ok\": true, \"refusals\": {}, "
 				 "\"exits\": {}, \"blocked_writes\": 0, \"blocked_cr_writes\": 0, "
-				 "\"jump_label_writes\": 0}\n");
+				 "\"blocked_control_writes\": 0, \"jump_label_writes\": 0, "
+				 "\"jump_label_int3\": 0}\n");
 	free(out);
 
 	c.refusals[HVP_E_PREIMAGE] = 2;
@@ -177,7 +180,9 @@ static void test_counters_only_nonzero(void **state)
 	c.exits[10] = 7;
 	c.exits[79] = 1;
 	c.blocked_cr_writes = 9;
+	c.blocked_control_writes = 4;
 	c.jump_label_writes = 12;
+	c.jump_label_int3 = 5;
 	CAPTURE(out, hvpctl_print_counters(f, &c, false));
 	assert_string_equal(out,
 			    "refusals:\n"
@@ -186,14 +191,17 @@ static void test_counters_only_nonzero(void **state)
 			    "vm exits:\n"
 			    "   10 CPUID                                   7\n"
 			    "   79 ?                                       1\n"
-			    "blocked writes: 0 to protected memory, 9 to control registers\n"
-			    "static-key switch steps done by the hypervisor: 12\n");
+			    "blocked writes: 0 to protected memory, 9 to control registers, "
+			    "4 to pinned IDTR, GDTR, MSRs, breakpoints\n"
+			    "static-key switch steps done by the hypervisor: 12\n"
+			    "INT3s at switching static-key sites run by the hypervisor: 5\n");
 	free(out);
 	CAPTURE(out, hvpctl_print_counters(f, &c, true));
 	assert_string_equal(out, "{\"command\": \"counters\", \"ok\": true, \"refusals\": "
 				 "{\"HVP_E_PREIMAGE\": 2, \"HVP_E_RELOC_OUTSIDE_IMAGE\": 1}, \"exits\": "
 				 "{\"10\": 7, \"79\": 1}, \"blocked_writes\": 0, \"blocked_cr_writes\": 9, "
-				 "\"jump_label_writes\": 12}\n");
+				 "\"blocked_control_writes\": 4, \"jump_label_writes\": 12, "
+				 "\"jump_label_int3\": 5}\n");
 	free(out);
 }
 
@@ -256,6 +264,7 @@ static void test_audit(void **state)
 	assert_string_equal(hvpctl_audit_type_name(0), "UNKNOWN");
 	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_WRITE), "BLOCKED_WRITE");
 	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_MAPPING), "BLOCKED_MAPPING");
+	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_CONTROL), "BLOCKED_CONTROL");
 }
 
 static void test_list(void **state)

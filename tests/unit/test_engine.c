@@ -1101,6 +1101,57 @@ static void flood_of_call_refusals_keeps_security_events(void **state)
 	free(b.data);
 }
 
+/* The schedule counts a call's own refusals only: refused bundles with
+ * the same status use none of its burst. */
+static void call_refusals_are_counted_apart(void **state)
+{
+	struct fixture *f = *state;
+
+	for (int i = 0; i < 10; i++)
+		hvp_engine_refuse(f->engine, HVP_E_BAD_POINTER, "apply");
+	f->log_len = 0;
+	hvp_engine_refuse_call(f->engine, HVP_E_BAD_POINTER, "status");
+	assert_non_null(strstr(f->log, "refused status: HVP_E_BAD_POINTER: buffer page outside "
+				       "guest RAM (1 so far, 0 not logged)\n"));
+	assert_int_equal(f->engine->counters.refusals[HVP_E_BAD_POINTER], 11);
+	assert_int_equal(f->engine->counters.unrecorded[HVP_E_BAD_POINTER], 0);
+}
+
+/* What the debug-register pinning asks: is an address in protected
+ * memory, by the registered ranges, and only once locked. */
+static void protected_addresses(void **state)
+{
+	struct fixture *f = *state;
+	struct hvp_audit_event ev[16];
+	uint32_t n;
+
+	assert_true(hvp_engine_protects_gva(f->engine, FX_TEXT_GVA));
+	assert_true(hvp_engine_protects_gva(f->engine, FX_TEXT_GVA + FX_FN_A));
+	assert_true(hvp_engine_protects_gva(f->engine, FX_TEXT_GVA + FX_TEXT_SIZE - 1));
+	assert_false(hvp_engine_protects_gva(f->engine, FX_TEXT_GVA + FX_TEXT_SIZE));
+	assert_false(hvp_engine_protects_gva(f->engine, FX_TEXT_GVA - 1));
+	assert_true(hvp_engine_protects_gva(f->engine, FX_RODATA_GVA + 8));
+	assert_true(hvp_engine_protects_gva(f->engine, FX_ARENA_GVA + FX_ARENA_SIZE - 1));
+	assert_false(hvp_engine_protects_gva(f->engine, FX_ARENA_GVA + FX_ARENA_SIZE));
+	assert_false(hvp_engine_protects_gva(f->engine, 0x400000));
+
+	hvp_engine_blocked_control(f->engine, HVP_PINNED_BREAKPOINT, FX_TEXT_GVA + FX_FN_A);
+	assert_int_equal(f->engine->counters.blocked_control_writes, 1);
+	n = hvp_audit_read(&f->engine->audit, 1, ev, 16);
+	assert_int_equal(ev[n - 1].type, HVP_AUDIT_BLOCKED_CONTROL);
+	assert_int_equal(ev[n - 1].detail, HVP_PINNED_BREAKPOINT);
+	assert_int_equal(ev[n - 1].sequence, FX_TEXT_GVA + FX_FN_A);
+}
+
+static void nothing_protected_before_lock(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hvp_engine_register(f->engine, HVP_REGION_TEXT, FX_TEXT_GVA,
+					     FX_TEXT_SIZE), HVP_OK);
+	assert_false(hvp_engine_protects_gva(f->engine, FX_TEXT_GVA));
+}
+
 #define LOCKED(test) cmocka_unit_test_setup_teardown(test, setup_locked, teardown)
 #define UNLOCKED(test) cmocka_unit_test_setup_teardown(test, setup_unlocked, teardown)
 
@@ -1141,6 +1192,9 @@ int main(void)
 		LOCKED(audit_records_events),
 		cmocka_unit_test(audit_rings_keep_guarded_events_apart),
 		LOCKED(flood_of_call_refusals_keeps_security_events),
+		LOCKED(call_refusals_are_counted_apart),
+		LOCKED(protected_addresses),
+		UNLOCKED(nothing_protected_before_lock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -111,6 +111,104 @@ static void refuses_everything_else(void **state)
 	assert_int_equal(f->engine->counters.jump_label_writes, 0);
 }
 
+/* A guest INT3 at a site in a switch runs the form the tail holds, never
+ * the guest's #BP handler. */
+static void int3_on_a_switching_site_runs_the_site(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx_jump_site *a = &fx_jump_sites[0];
+	const uint64_t site = FX_TEXT_GVA + a->code;
+	const uint8_t int3 = 0xcc;
+	uint8_t jmp[5];
+	uint64_t next = 0;
+
+	fx_jump_jmp(a, jmp);
+	assert_int_equal(hvp_engine_jump_label_int3(f->engine, site, &next),
+			 HVP_E_TARGET_RANGE); /* a NOP, not INT3 */
+	assert_int_equal(poke(f, a->code, &int3, 1), HVP_OK);
+	assert_int_equal(hvp_engine_jump_label_int3(f->engine, site, &next), HVP_OK);
+	assert_int_equal(next, site + 5);
+	assert_int_equal(poke(f, a->code + 1, jmp + 1, 4), HVP_OK);
+	assert_int_equal(hvp_engine_jump_label_int3(f->engine, site, &next), HVP_OK);
+	assert_int_equal(next, FX_TEXT_GVA + a->target);
+	assert_int_equal(f->engine->counters.jump_label_int3, 2);
+	assert_int_equal(poke(f, a->code, jmp, 1), HVP_OK);
+	assert_text(f, a->code, jmp, 5);
+	assert_int_equal(f->engine->int3_parked_count, 0);
+	/* INT3 elsewhere is the guest's own. */
+	assert_int_equal(hvp_engine_jump_label_int3(f->engine, site, &next),
+			 HVP_E_TARGET_RANGE);
+	assert_int_equal(hvp_engine_jump_label_int3(f->engine, FX_TEXT_GVA + FX_FN_A, &next),
+			 HVP_E_TARGET_RANGE);
+	assert_int_equal(f->engine->counters.refusals[HVP_E_PREIMAGE], 0);
+}
+
+/* INT3 parking: a site left in INT3 past the bound, or put there without
+ * a step, is put back to the form its tail holds. */
+static void int3_parking_is_put_back(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx_jump_site *a = &fx_jump_sites[0], *b = &fx_jump_sites[1],
+				  *c = &fx_jump_sites[2];
+	const uint8_t int3 = 0xcc;
+	uint8_t nop_a[5], jmp_a[5], nop_c[5], jmp_b[5];
+	uint64_t next = 0;
+
+	fx_jump_nop(a, nop_a);
+	fx_jump_jmp(a, jmp_a);
+	fx_jump_nop(c, nop_c);
+	fx_jump_jmp(b, jmp_b);
+	f->engine->int3_bound = 1000;
+
+	/* Parked, then hit after the bound: put back, and run again. */
+	assert_int_equal(poke(f, a->code, &int3, 1), HVP_OK);
+	f->clock += 2000;
+	assert_int_equal(hvp_engine_jump_label_int3(f->engine, FX_TEXT_GVA + a->code, &next),
+			 HVP_OK);
+	assert_int_equal(next, FX_TEXT_GVA + a->code);
+	assert_text(f, a->code, nop_a, 5);
+	assert_int_equal(f->engine->counters.refusals[HVP_E_PREIMAGE], 1);
+	/* The switch cannot go on from there. */
+	assert_int_equal(poke(f, a->code + 1, jmp_a + 1, 4), HVP_E_PREIMAGE);
+	assert_text(f, a->code, nop_a, 5);
+
+	/* Parked and never hit: the next switch step anywhere puts it back. */
+	assert_int_equal(poke(f, b->code, &int3, 1), HVP_OK);
+	f->clock += 2000;
+	assert_int_equal(poke(f, c->code, &int3, 1), HVP_OK);
+	assert_text(f, b->code, jmp_b, 2);
+	assert_int_equal(f->engine->int3_parked_count, 1);
+	assert_int_equal(poke(f, c->code, nop_c, 1), HVP_OK);
+
+	/* INT3 that no step put there (a stale one, say) is put back at
+	 * once, and takes no tail write. */
+	*fx_text(f, a->code) = int3;
+	assert_int_equal(poke(f, a->code + 1, jmp_a + 1, 4), HVP_E_PREIMAGE);
+	assert_int_equal(hvp_engine_jump_label_int3(f->engine, FX_TEXT_GVA + a->code, &next),
+			 HVP_OK);
+	assert_text(f, a->code, nop_a, 5);
+	assert_int_equal(f->engine->counters.refusals[HVP_E_PREIMAGE], 3);
+	assert_int_equal(f->engine->counters.jump_label_int3, 0);
+}
+
+/* No more sites in INT3 at once than text_poke_bp() batches. */
+static void int3_steps_are_bounded(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx_jump_site *a = &fx_jump_sites[0];
+	const uint8_t int3 = 0xcc;
+	uint8_t nop[5];
+
+	fx_jump_nop(a, nop);
+	for (uint32_t i = 0; i < HVP_JUMP_LABEL_MAX_PARKED; i++) {
+		f->engine->int3_parked[i].site = FX_TEXT_GVA + 0x8000 + i;
+		f->engine->int3_parked[i].since = f->clock;
+	}
+	f->engine->int3_parked_count = HVP_JUMP_LABEL_MAX_PARKED;
+	assert_int_equal(poke(f, a->code, &int3, 1), HVP_E_TABLE_FULL);
+	assert_text(f, a->code, nop, 5);
+}
+
 static void registration_rules(void **state)
 {
 	struct fixture f;
@@ -158,6 +256,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(switches_a_key_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_everything_else, setup, teardown),
+		cmocka_unit_test_setup_teardown(int3_on_a_switching_site_runs_the_site, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(int3_parking_is_put_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(int3_steps_are_bounded, setup, teardown),
 		cmocka_unit_test(registration_rules),
 	};
 

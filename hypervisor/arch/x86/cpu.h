@@ -69,6 +69,34 @@ static inline uint64_t read_dr7(void)
 	return v;
 }
 
+/* DR0-DR3 and DR6 (SDM Vol. 3B, 18.2, debug registers); DR7 lives in the
+ * VMCS while a guest runs.  VM exits leave DR0-DR3 and DR6 alone, so in
+ * VMX root these are the guest's own values. */
+static inline uint64_t read_dr(unsigned int n)
+{
+	uint64_t v = 0;
+
+	switch (n) {
+	case 0: __asm__ volatile("mov %%dr0, %0" : "=r"(v)); break;
+	case 1: __asm__ volatile("mov %%dr1, %0" : "=r"(v)); break;
+	case 2: __asm__ volatile("mov %%dr2, %0" : "=r"(v)); break;
+	case 3: __asm__ volatile("mov %%dr3, %0" : "=r"(v)); break;
+	case 6: __asm__ volatile("mov %%dr6, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
+static inline void write_dr(unsigned int n, uint64_t v)
+{
+	switch (n) {
+	case 0: __asm__ volatile("mov %0, %%dr0" : : "r"(v)); break;
+	case 1: __asm__ volatile("mov %0, %%dr1" : : "r"(v)); break;
+	case 2: __asm__ volatile("mov %0, %%dr2" : : "r"(v)); break;
+	case 3: __asm__ volatile("mov %0, %%dr3" : : "r"(v)); break;
+	case 6: __asm__ volatile("mov %0, %%dr6" : : "r"(v)); break;
+	}
+}
+
 static inline uint64_t read_rflags(void)
 {
 	uint64_t v;

@@ -21,8 +21,17 @@
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 
+#define EFER_SCE (1ull << 0)
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+
+/* DR7 (SDM Vol. 3B, 18.2.4): L and G enable bits of breakpoint n, its
+ * R/W field (00: instruction execution), and the bits that must be 0. */
+#define DR7_ENABLED(n) (3ull << (2 * (n)))
+#define DR7_RW(dr7, n) (((dr7) >> (16 + 4 * (n))) & 3)
+#define DR7_RW_EXECUTE 0
+#define DR_HIGH_RESERVED 0xffffffff00000000ull
 
 #define RFLAGS_DF (1ull << 10)
 

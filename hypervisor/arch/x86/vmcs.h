@@ -98,13 +98,16 @@ enum vmcs_field {
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
 #define PROC_NMI_WINDOW_EXITING (1u << 22)
 #define PROC_CR3_LOAD_EXITING (1u << 15)
+#define PROC_MOV_DR_EXITING (1u << 23)
 /* VM-exit controls (25.7.1). */
+#define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
 #define EXIT_HOST_ADDRESS_SPACE_SIZE (1u << 9)
 #define EXIT_SAVE_IA32_PAT (1u << 18)
 #define EXIT_LOAD_IA32_PAT (1u << 19)
 #define EXIT_SAVE_IA32_EFER (1u << 20)
 #define EXIT_LOAD_IA32_EFER (1u << 21)
 /* VM-entry controls (25.8.1). */
+#define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_IA32E_MODE_GUEST (1u << 9)
 #define ENTRY_LOAD_IA32_PAT (1u << 14)
 #define ENTRY_LOAD_IA32_EFER (1u << 15)
@@ -120,8 +123,12 @@ enum vmcs_field {
 #define INTR_TYPE_EXTERNAL (0u << 8)
 #define INTR_TYPE_NMI (2u << 8)
 #define INTR_TYPE_HARDWARE_EXCEPTION (3u << 8)
+#define INTR_TYPE_SOFTWARE_EXCEPTION (6u << 8) /* INT3, INTO */
+#define INTR_INFO_VECTOR(info) ((info) & 0xff)
 #define INTR_TYPE_MASK (7u << 8)
+#define VECTOR_BP 3
 #define VECTOR_UD 6
+#define VECTOR_NP 11
 #define VECTOR_GP 13
 #define VECTOR_NMI 2
 /* Bit 12 of the exit-interruption and IDT-vectoring information: "NMI
@@ -188,12 +195,15 @@ enum exit_reason {
 	EXIT_VMXOFF = 26,
 	EXIT_VMXON = 27,
 	EXIT_CR_ACCESS = 28,
+	EXIT_MOV_DR = 29,
 	EXIT_IO = 30,
 	EXIT_RDMSR = 31,
 	EXIT_WRMSR = 32,
 	EXIT_ENTRY_FAIL_GUEST_STATE = 33,
 	EXIT_ENTRY_FAIL_MSR_LOADING = 34,
 	EXIT_ENTRY_FAIL_MACHINE_CHECK = 41,
+	EXIT_GDTR_IDTR = 46,
+	EXIT_LDTR_TR = 47,
 	EXIT_EPT_VIOLATION = 48,
 	EXIT_EPT_MISCONFIG = 49,
 	EXIT_INVEPT = 50,

@@ -161,11 +161,31 @@ static bool setup_host_state(struct vcpu *v)
 	       vmwrite(HOST_RIP, (uint64_t)hvp_vmexit_entry);
 }
 
+/* The MSR bitmap's write halves: MSRs 0..0x1fff, then 0xc0000000..
+ * 0xc0001fff (SDM Vol. 3C, 25.6.9). */
+#define MSR_HIGH_BASE 0xc0000000u
+#define MSR_BITMAP_RANGE 0x2000u
+
+bool hvp_msr_bitmap_intercept_write(uint8_t *bitmap, uint32_t msr)
+{
+	uint8_t *map = bitmap + 2048;
+
+	if (msr >= MSR_HIGH_BASE) {
+		msr -= MSR_HIGH_BASE;
+		map = bitmap + 3072;
+	}
+	if (msr >= MSR_BITMAP_RANGE)
+		return false;
+	map[msr / 8] |= (uint8_t)(1u << (msr % 8));
+	return true;
+}
+
 /*
  * Only what must be intercepted (SDM Vol. 3C, 25.6.9, MSR-bitmap
  * address): reads and writes of IA32_FEATURE_CONTROL and
  * IA32_BIOS_SIGN_ID, reads of the VMX capability MSRs, which the guest
  * must not see, and writes of the x2APIC ICR, for INIT and SIPI.  Everything else runs natively.
+ * Lock adds the writes of the MSRs it pins (vmx/pin.c).
  */
 static void setup_msr_bitmap(uint8_t *bitmap)
 {
@@ -233,11 +253,13 @@ static bool setup_controls(struct vcpu *v)
 						 PROC_ACTIVATE_SECONDARY)) &&
 	       vmwrite(PROC_BASED_CONTROLS2, adjust_controls(c->procbased2, proc2)) &&
 	       vmwrite(EXIT_CONTROLS,
-		       adjust_controls(exit_cap, EXIT_HOST_ADDRESS_SPACE_SIZE |
+		       adjust_controls(exit_cap, EXIT_SAVE_DEBUG_CONTROLS |
+						 EXIT_HOST_ADDRESS_SPACE_SIZE |
 						 EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT |
 						 EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER)) &&
 	       vmwrite(ENTRY_CONTROLS,
-		       adjust_controls(entry_cap, ENTRY_IA32E_MODE_GUEST |
+		       adjust_controls(entry_cap, ENTRY_LOAD_DEBUG_CONTROLS |
+						  ENTRY_IA32E_MODE_GUEST |
 						  ENTRY_LOAD_IA32_PAT |
 						  ENTRY_LOAD_IA32_EFER)) &&
 	       vmwrite(EXCEPTION_BITMAP, 0) && vmwrite(CR3_TARGET_COUNT, 0) &&

@@ -3,6 +3,7 @@
 #define HVPATCH_X86_VMCS_SETUP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "vmx/vcpu.h"
 
@@ -18,6 +19,10 @@ bool hvp_vmcs_setup(struct vcpu *v);
  * (SDM Vol. 3C, 24.8, restrictions on VMX operation; with unrestricted
  * guest, PE and PG may be 0). */
 uint64_t hvp_guest_cr0(uint64_t wanted);
+
+/* Makes WRMSR of msr exit; false for an MSR the bitmap cannot name, whose
+ * writes exit anyway. */
+bool hvp_msr_bitmap_intercept_write(uint8_t *bitmap, uint32_t msr);
 uint64_t hvp_guest_cr4(uint64_t wanted);
 
 #endif /* HVPATCH_X86_VMCS_SETUP_H */

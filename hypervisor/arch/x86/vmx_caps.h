@@ -20,6 +20,7 @@ struct hvp_vmx_caps {
 
 /* Secondary processor-based controls (SDM Vol. 3C, 25.6.2, table 25-7). */
 #define VMX_PROC2_EPT (1u << 1)
+#define VMX_PROC2_DESCRIPTOR_TABLE_EXITING (1u << 2)
 #define VMX_PROC2_RDTSCP (1u << 3)
 #define VMX_PROC2_VPID (1u << 5)
 #define VMX_PROC2_UNRESTRICTED_GUEST (1u << 7)

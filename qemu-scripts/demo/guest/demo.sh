@@ -130,6 +130,43 @@ for level in pte pmd pgd; do
 		grep -q 'Linux version' /proc/version
 	check attack-remap-$level $? "$(printf '%s' "$attack_log" | tail -n1 | sed 's/.*hvp_attack: //')"
 done
+# Hooks that leave text alone: each refused (#GP), the guest alive after.
+blocked_only() { # blocked_only WHAT...: each WHAT line blocked, nothing SUCCEEDED
+	for w in "$@"; do
+		printf '%s\n' "$attack_log" | grep -qF "$w: blocked (#GP)" || return 1
+	done
+	! printf '%s\n' "$attack_log" | grep -q 'SUCCEEDED'
+}
+allowed() { printf '%s\n' "$attack_log" | grep -qF "$1: allowed"; }
+say "an execute breakpoint (DR0, DR7) on cmdline_proc_show, the hook of a #DB handler:"
+attack dr7 target_addr=$target
+blocked_only "execute breakpoint on target (DR7.L0)" "armed breakpoint moved to target (DR1)" &&
+	allowed "execute breakpoint on module code (DR7.L1)" &&
+	allowed "write watchpoint on target (DR7.L0, R/W 01)"
+check attack-dr7 $? "hook refused; a breakpoint on module code and a watchpoint on text allowed"
+run cat /proc/cmdline
+say "the system-call entry (IA32_LSTAR) pointed at a stub, and EFER.NXE cleared, on each CPU:"
+attack lstar
+blocked_only "cpu 0: LSTAR -> stub" "cpu 1: LSTAR -> stub" "cpu 0: EFER.NXE cleared" "cpu 1: EFER.NXE cleared" &&
+	allowed "cpu 0: LSTAR rewritten unchanged" && allowed "cpu 1: LSTAR rewritten unchanged"
+check attack-lstar $? "LSTAR and EFER.NXE changes refused on both CPUs, the same LSTAR allowed"
+say "LIDT to a copy of the IDT:"
+attack idt
+blocked_only "LIDT of a copy" && allowed "LIDT of the same table" &&
+	printf '%s\n' "$attack_log" | grep -q 'IDTR unchanged'
+check attack-idt $? "LIDT of a copy refused, IDTR unchanged"
+say "INT3 parked on the static-key sites of sched_schedstats for 200 ms, with a hook on the kernel's #BP path:"
+int3_before=$(hvpatchctl --json counters | sed -n 's/.*"jump_label_int3": \([0-9]*\).*/\1/p')
+attack int3park key_addr=$(ksym sched_schedstats) jump_table_addr=$(ksym __start___jump_table) \
+	jump_table_end=$(ksym __stop___jump_table) stext=$(ksym _stext) etext=$(ksym _etext)
+int3_after=$(hvpatchctl --json counters | sed -n 's/.*"jump_label_int3": \([0-9]*\).*/\1/p')
+say "INT3s at the parked sites run by the hypervisor: $int3_before before, $int3_after after"
+printf '%s\n' "$attack_log" | grep -q "kernel's #BP path saw 0 INT3s at parked sites: never" &&
+	printf '%s\n' "$attack_log" | grep -q 'INT3 parked on [1-9][0-9]* sites .*(0 writes refused)' &&
+	! printf '%s\n' "$attack_log" | grep -q 'still cc' &&
+	[ "${int3_after:-0}" -gt "${int3_before:-0}" ]
+check attack-int3 $? "the hook never ran; $((int3_after - int3_before)) INT3s run by the hypervisor"
+hvpatchctl log | grep -q BLOCKED_CONTROL; check pins-audited $? "refused changes of pinned state are in the audit log"
 say "changing the bundle from the other vCPU while APPLY runs:"
 attack race bundle=/bin/demo-seq30.hvp
 printf '%s\n' "$attack_log" | grep -q 'while another CPU changes the bundle: status'; check attack-race $? "$(statuses)(the copy is taken once; a torn copy fails its signature)"

@@ -26,6 +26,7 @@
 #define INFO_REG1(i) (((i) >> 3) & 15)
 #define INFO_ADDRESS_SIZE(i) (((i) >> 7) & 7) /* 0: 16, 1: 32, 2: 64 bits */
 #define INFO_REGISTER_OPERAND (1u << 10)     /* table 28-11 only */
+#define INFO_OPERAND_SIZE_32 (1u << 11)      /* table 28-10: else 16-bit */
 #define INFO_SEGMENT(i) (((i) >> 15) & 7)
 #define INFO_INDEX(i) (((i) >> 18) & 15)
 #define INFO_NO_INDEX (1u << 22)
@@ -110,10 +111,17 @@ enum exit_action hvp_exit_gdtr_idtr(struct vcpu *v, struct guest_regs *r)
 	limit = (uint16_t)(pd[0] | pd[1] << 8);
 	for (unsigned int i = 0; i < len - 2; i++)
 		base |= (uint64_t)pd[2 + i] << (8 * i);
-	if (idt ? base == v->pins.idtr_base && limit == v->pins.idtr_limit :
-		  base == v->pins.gdtr_base && limit == v->pins.gdtr_limit)
-		return EXIT_SKIP_INSTRUCTION;
-	return hvp_pin_refuse(v, idt ? HVP_PINNED_IDTR : HVP_PINNED_GDTR, base);
+	/* A 16-bit operand loads 24 bits of base outside 64-bit mode. */
+	if (!long_mode() && !(info & INFO_OPERAND_SIZE_32))
+		base &= 0xffffff;
+	if (v->pins.active &&
+	    !(idt ? base == v->pins.idtr_base && limit == v->pins.idtr_limit :
+		    base == v->pins.gdtr_base && limit == v->pins.gdtr_limit))
+		return hvp_pin_refuse(v, idt ? HVP_PINNED_IDTR : HVP_PINNED_GDTR, base);
+	/* Pinned and the same table, or a vCPU restarting (pin.c). */
+	vmwrite(idt ? GUEST_IDTR_BASE : GUEST_GDTR_BASE, base);
+	vmwrite(idt ? GUEST_IDTR_LIMIT : GUEST_GDTR_LIMIT, limit);
+	return EXIT_SKIP_INSTRUCTION;
 }
 
 /* LLDT or LTR of selector sel (SDM Vol. 2A): the descriptor from the GDT,

@@ -15,6 +15,7 @@
 #include "vmx/exit.h"
 #include "vmx/hv.h"
 #include "vmx/log.h"
+#include "vmx/pin.h"
 
 #define CR0_RESET 0x60000010ull /* CD, NW, ET */
 
@@ -29,6 +30,7 @@ static void real_mode_segment(enum vmcs_segment seg, uint16_t selector,
 
 void hvp_vcpu_reset(struct vcpu *v, struct guest_regs *r, uint32_t start)
 {
+	hvp_pin_restart(v);
 	for (int s = 0; s < SEG_COUNT; s++)
 		real_mode_segment(s, 0, 0x93); /* read/write data, accessed */
 	real_mode_segment(SEG_CS, (uint16_t)(start >> 4), 0x9b);

@@ -135,12 +135,54 @@ enum exit_action hvp_pin_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value)
 	return EXIT_SKIP_INSTRUCTION;
 }
 
+/* Does the vCPU hold, in 64-bit mode, every value it had at lock? */
+static bool state_is_pinned(struct vcpu *v)
+{
+	if (!(vmread(GUEST_IA32_EFER) & EFER_LMA) ||
+	    vmread(GUEST_GDTR_BASE) != v->pins.gdtr_base ||
+	    (uint32_t)vmread(GUEST_GDTR_LIMIT) != v->pins.gdtr_limit ||
+	    vmread(GUEST_IDTR_BASE) != v->pins.idtr_base ||
+	    (uint32_t)vmread(GUEST_IDTR_LIMIT) != v->pins.idtr_limit ||
+	    !(vmread(GUEST_IA32_EFER) & EFER_NXE) != !v->pins.nxe)
+		return false;
+	for (unsigned int i = 0; i < HVP_PINNED_MSRS; i++)
+		if (read_guest_msr(pinned_msrs[i]) != v->pins.msr[i])
+			return false;
+	return true;
+}
+
+/*
+ * INIT after lock (a CPU the kernel takes offline and brings back): the
+ * start-up code must load tables and MSRs of its own on the way, so the
+ * vCPU's pins rest until it holds every value it had at lock again, and
+ * are then in force again (hvp_pin_apply).  Until then it is logged as
+ * unpinned: a kernel that restarts a CPU and never restores its entry
+ * points keeps that CPU unpinned (docs/hypercalls.md).
+ */
+void hvp_pin_restart(struct vcpu *v)
+{
+	if (!v->pins.active)
+		return;
+	v->pins.active = false;
+	v->pins.restarting = true;
+	hvp_warn("cpu %u: restarted after lock: entry points unpinned until they hold their locked values again\n",
+		 v->index);
+}
+
 void hvp_pin_apply(struct vcpu *v)
 {
 	uint64_t proc, proc2;
 
 	if (v->pins.active || !__atomic_load_n(&hv.cr_pinning, __ATOMIC_SEQ_CST))
 		return;
+	if (v->pins.restarting) {
+		if (!state_is_pinned(v))
+			return;
+		v->pins.restarting = false;
+		v->pins.active = true;
+		hvp_info("cpu %u: entry points pinned again after its restart\n", v->index);
+		return;
+	}
 	v->pins.gdtr_base = vmread(GUEST_GDTR_BASE);
 	v->pins.gdtr_limit = (uint32_t)vmread(GUEST_GDTR_LIMIT);
 	v->pins.idtr_base = vmread(GUEST_IDTR_BASE);

@@ -18,6 +18,10 @@
 /* Takes on the pins once the protected set is locked; a no-op after. */
 void hvp_pin_apply(struct vcpu *v);
 
+/* INIT after lock: the pins rest until the vCPU is back in the state they
+ * hold. */
+void hvp_pin_restart(struct vcpu *v);
+
 /* Is msr one whose writes the pins decide (the syscall MSRs, EFER)? */
 bool hvp_pin_msr(uint32_t msr);
 

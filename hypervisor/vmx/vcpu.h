@@ -46,6 +46,7 @@ struct vcpu {
 	 * (vmx/pin.c). */
 	struct {
 		bool active;
+		bool restarting; /* INIT after lock: until state_is_pinned() */
 		uint64_t gdtr_base, idtr_base;
 		uint32_t gdtr_limit, idtr_limit;
 		uint64_t msr[HVP_PINNED_MSRS];

@@ -54,7 +54,7 @@ workloads() {
 	sleep $idle
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	[ "$mode" = baseline ] || after=$(exits)
-	b workload "$mode" idle "ns=$(echo "$t0 $t1" | awk '{ printf "%d", ($2 - $1) * 1e9 }')" \
+	b workload "$mode" idle "ns=$(echo "$t0 $t1" | awk '{ printf "%.0f", ($2 - $1) * 1e9 }')" \
 		before: $before after: $after
 	workload syscalls hvp-bench syscalls $((200000 / scale))
 	workload ctxsw hvp-bench ctxsw $((20000 / scale))

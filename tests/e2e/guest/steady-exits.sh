@@ -3,7 +3,7 @@
 #   HVP-TEST <name> PASS|FAIL|SKIP|UNPROTECTED <detail>
 # cpu-online: CPU 1 goes offline and comes back (an INIT and a SIPI after
 # the APIC start-up window closed).  idle-exits: then the guest sleeps
-# hvp.idle=SECONDS (default 1) and the exits by reason over that time,
+# hvp.idle=SECONDS (default 2) and the exits by reason over that time,
 # taken from `hvpatchctl --json counters` and /proc/uptime, are printed per
 # second of guest time.  With the kernel locked and every CPU up, writes
 # to the local APIC (EOI, timer) must not exit: no EPT violation may occur
@@ -71,15 +71,19 @@ measure() {
 		}'
 }
 idle=$(arg hvp.idle)
-# The reads and the sleep cost exits of their own: a run with no sleep
-# shows them.
+# The reads and the sleep cost exits of their own (starting hvpatchctl
+# writes page tables, which translation pinning emulates): a run with no
+# sleep shows them.  Beyond those, a kernel thread may still write a
+# guarded page table while we sleep, so up to 4 EPT violations pass;
+# trapped APIC writes would give 13 or more in 2 s (6.5/s per idle CPU).
 cal=$(measure 0)
-got=$(measure "${idle:-1}")
+got=$(measure "${idle:-2}")
+ept() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n 's/^48:\([0-9]*\):.*/\1/p'; }
 summary="reason:exits:per-second over ${got%% *} s of guest time idle: ${got#* }; the same reads with no sleep (${cal%% *} s): ${cal#* }"
 if [ "$got" = "${got%% *}" ]; then
 	t idle-exits FAIL "no exits counted (hvpatchctl --json counters failed?): $got"
-elif [ "${got#* 48:}" != "$got" ]; then
-	t idle-exits FAIL "EPT violations while idle (APIC writes still trapped?): $summary"
+elif [ "$(ept "$got")" -gt "$(($(ept "$cal") + 4))" ] 2>/dev/null; then
+	t idle-exits FAIL "more EPT violations while idle than the reads cost (APIC writes still trapped?): $summary"
 else
 	t idle-exits PASS "$summary"
 fi

@@ -192,17 +192,22 @@ out:
  * of oopsing with the module half loaded (which would block the next
  * insmod of it).  These return true if the instruction faulted.
  */
-static bool faulting_write_cr0(unsigned long value)
-{
-	bool faulted = true;
-
-	asm volatile("1: mov %[value], %%cr0\n\t"
-		     "movb $0, %[faulted]\n"
-		     "2:\n"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [faulted] "+qm"(faulted) : [value] "r"(value) : "memory");
-	return faulted;
-}
+/* MOV to CRn under an exception-table entry: true if it faulted. */
+#define DEFINE_FAULTING_WRITE_CR(n)                                           \
+	static bool faulting_write_cr##n(unsigned long value)                 \
+	{                                                                     \
+		bool faulted = true;                                          \
+									      \
+		asm volatile("1: mov %[value], %%cr" #n "\n\t"               \
+			     "movb $0, %[faulted]\n"                          \
+			     "2:\n"                                           \
+			     _ASM_EXTABLE(1b, 2b)                              \
+			     : [faulted] "+qm"(faulted)                       \
+			     : [value] "r"(value) : "memory");                \
+		return faulted;                                               \
+	}
+DEFINE_FAULTING_WRITE_CR(0)
+DEFINE_FAULTING_WRITE_CR(3)
 
 static bool faulting_write_byte(u8 *where, u8 value)
 {
@@ -269,18 +274,6 @@ static bool write_through_alias(phys_addr_t phys)
 	if (faulted)
 		pr_info("hvp_attack: the write faulted (#GP): blocked\n");
 	return !faulted;
-}
-
-static bool faulting_write_cr3(unsigned long value)
-{
-	bool faulted = true;
-
-	asm volatile("1: mov %[value], %%cr3\n\t"
-		     "movb $0, %[faulted]\n"
-		     "2:\n"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [faulted] "+qm"(faulted) : [value] "r"(value) : "memory");
-	return faulted;
 }
 
 /* The three ways Linux stores a page-table entry: MOV, LOCK CMPXCHG, XCHG. */

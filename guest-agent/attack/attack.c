@@ -192,7 +192,6 @@ out:
  * of oopsing with the module half loaded (which would block the next
  * insmod of it).  These return true if the instruction faulted.
  */
-/* MOV to CRn under an exception-table entry: true if it faulted. */
 #define DEFINE_FAULTING_WRITE_CR(n)                                           \
 	static bool faulting_write_cr##n(unsigned long value)                 \
 	{                                                                     \

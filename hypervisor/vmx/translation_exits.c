@@ -44,7 +44,7 @@ static struct hvp_spinlock cache_lock;
 
 static bool cache_try_lock(void)
 {
-	return !__atomic_exchange_n(&cache_lock.held, 1, __ATOMIC_ACQUIRE);
+	return hvp_spin_trylock(&cache_lock);
 }
 
 void hvp_translation_apply(struct vcpu *v)

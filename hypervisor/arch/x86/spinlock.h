@@ -17,6 +17,12 @@ static inline void hvp_spin_lock(struct hvp_spinlock *l)
 			__builtin_ia32_pause();
 }
 
+/* For code that must not spin in VMX root: false if the lock is held. */
+static inline bool hvp_spin_trylock(struct hvp_spinlock *l)
+{
+	return !__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE);
+}
+
 static inline void hvp_spin_unlock(struct hvp_spinlock *l)
 {
 	__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);

@@ -5,6 +5,8 @@
 # order FRAGMENTS lists, and registers with these lists:
 #   ALL_TARGETS    files `make all` builds
 #   TEST_TARGETS   phony targets `make test` runs, in order
+#   TEST_BESIDE    long ones `make test` runs beside those, in order, and
+#   TEST_BESIDE_PREREQS  the files they need, built before either lane
 #   BENCH_TARGETS  phony targets `make bench` runs (tables, never timed tests)
 #   DEMO_TARGETS   phony targets `make demo` runs
 # Outputs go under build/.
@@ -20,6 +22,8 @@ include config.mk
 
 ALL_TARGETS :=
 TEST_TARGETS :=
+TEST_BESIDE :=
+TEST_BESIDE_PREREQS :=
 BENCH_TARGETS :=
 DEMO_TARGETS :=
 
@@ -63,8 +67,20 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-suites
 
-test-suites: $(TEST_TARGETS)
-	@echo "test: all $(words $(TEST_TARGETS)) suites passed"
+# Two lanes.  Each Bochs run is one host thread, and the demo's takes half
+# an hour, so it runs beside every other suite rather than after them;
+# those run one at a time, as their timeouts assume, and they share
+# libvirtd.  What the lanes both need is built first, one at a time.
+test-suites:
+	@$(MAKE) --no-print-directory $(TEST_BESIDE_PREREQS)
+	@$(MAKE) --no-print-directory -j2 test-lane-beside test-lane-main
+	@echo "test: all $(words $(TEST_TARGETS) $(TEST_BESIDE)) suites passed"
+
+.PHONY: test-lane-beside test-lane-main
+test-lane-beside:
+	@$(MAKE) --no-print-directory -j1 $(TEST_BESIDE)
+test-lane-main:
+	@$(MAKE) --no-print-directory -j1 $(TEST_TARGETS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -124,8 +124,9 @@ DEMO_REQUIRE := HVP-INIT: done;$(subst PASS$(space),PASS;,$(foreach s,$(DEMO_STE
 # with them while three other Bochs runs shared its two cores, and more
 # than 24 minutes alone in a clean-clone run; the timeout leaves room for
 # a loaded host and only matters when something hangs.
+DEMO_IMAGE := $(DEMO_DIR)/demo.img
 .PHONY: demo-run
-demo-run: $(DEMO_DIR)/demo.img
+demo-run: $(DEMO_IMAGE)
 	bash qemu-scripts/run-bochs.sh --name demo --esp $< --cpus 2 --timeout 3600 \
 		--logdir $(DEMO_DIR)/demo-boot --require '$(DEMO_REQUIRE)' \
 		--fail-on '$(E2E_HV_FATAL)' || { bash qemu-scripts/demo/transcript.sh \

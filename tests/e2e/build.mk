@@ -110,5 +110,7 @@ TEST_TARGETS += test-e2e-verdict test-e2e-guest-checks test-e2e-agent-selftest \
 	test-e2e-agent-unprotected test-e2e-bochs-direct-1cpu test-e2e-bochs-direct-2cpu \
 	test-e2e-libvirt-direct
 TEST_TARGETS += $(E2E_HVPATCH_CASES:%=test-e2e-%)
-# The demo (qemu-scripts/demo), every step asserted: the slowest, last.
-TEST_TARGETS += demo-run
+# The demo (qemu-scripts/demo), every step asserted: the slowest, in a
+# lane of its own beside the rest (the top Makefile, test-suites).
+TEST_BESIDE += demo-run
+TEST_BESIDE_PREREQS += $(DEMO_IMAGE)

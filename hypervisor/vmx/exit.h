@@ -73,6 +73,11 @@ enum exit_action hvp_exit_sipi(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_nmi(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_nmi_window(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r);
+
+/* The hypervisor's reserved region (exit_hvmem.c): is gpa in it, and a
+ * read of it answered with a page of zeros. */
+bool hvp_hvmem_owns(uint64_t gpa);
+enum exit_action hvp_hvmem_read(struct vcpu *v, uint64_t gpa);
 enum exit_action hvp_exit_ept_misconfig(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_triple_fault(struct vcpu *v, struct guest_regs *r);
 enum exit_action hvp_exit_io(struct vcpu *v, struct guest_regs *r);

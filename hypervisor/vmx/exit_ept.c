@@ -10,10 +10,12 @@
  *    counted and audited as blocked writes, except a kernel write to text
  *    that is a step of switching a static key, which the hypervisor
  *    performs itself (vmx/static_key.c);
- *  - any access to the hypervisor's memory, which is never mapped.
- * The last two are logged with the GPA, the guest RIP and CR3 and answered
- * with #GP: the access does not happen, the offending kernel thread oopses
- * as it would under HVCI, and the hypervisor and the other vCPUs carry on.
+ *  - any access to the hypervisor's memory, which is never mapped: a read
+ *    is answered with a page of zeros (vmx/exit_hvmem.c).
+ * The last two, reads of the hypervisor's memory aside, are logged with
+ * the GPA, the guest RIP and CR3 and answered with #GP: the access does
+ * not happen, the offending kernel thread oopses as it would under HVCI,
+ * and the hypervisor and the other vCPUs carry on.
  *
  * EPT misconfigurations are hypervisor bugs (29.3.3.1): logged, then the
  * CPU stops rather than running on a broken map.
@@ -54,6 +56,9 @@ enum exit_action hvp_exit_ept_violation(struct vcpu *v, struct guest_regs *r)
 		vmwrite(ENTRY_INTERRUPTION_INFO, 0);
 		return hvp_inject_gp();
 	}
+	if ((q & (EPT_QUAL_READ | EPT_QUAL_WRITE | EPT_QUAL_FETCH)) ==
+		    EPT_QUAL_READ && hvp_hvmem_owns(gpa))
+		return hvp_hvmem_read(v, gpa);
 	struct hvp_ept_mapping m = { 0 };
 
 	hvp_ept_lookup(&hv.ept, gpa, &m);

@@ -16,6 +16,9 @@ struct hv {
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	uint64_t host_cr3;
 	struct hvp_ept ept;
+	/* A zeroed pool page, never written: what reads of the hypervisor's
+	 * memory see (exit_hvmem.c). */
+	uint64_t zero_page_hpa;
 	uint32_t vcpu_count;
 	/* After lock: CR0.WP, CR4.SMEP and CR4.SMAP may not be cleared. */
 	volatile bool cr_pinning;

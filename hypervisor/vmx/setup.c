@@ -138,8 +138,9 @@ const struct hvp_entry_points *hvp_setup(struct hvp_boot_info *info)
 	hvp_pool_init(info->pool_base, info->region_base + info->region_size);
 
 	read_mtrrs(&mtrr);
+	hv.zero_page_hpa = (uint64_t)(uintptr_t)hvp_pool_pages(1);
 	hv.host_cr3 = hvp_host_page_tables(info->phys_limit);
-	if (!hv.host_cr3 || !hvp_host_idt_init() ||
+	if (!hv.zero_page_hpa || !hv.host_cr3 || !hvp_host_idt_init() ||
 	    hvp_ept_init(&hv.ept, &hvp_pool_alloc) != HVP_OK ||
 	    hvp_ept_identity_map(&hv.ept, &mtrr, info->phys_limit,
 				 info->region_base, info->region_size) != HVP_OK ||

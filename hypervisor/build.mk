@@ -5,18 +5,18 @@
 #   mm/        portable memory code: EPT model, guest page walk, MTRR types,
 #              MMIO-write decoder (host-tested, no hardware instructions)
 #   patch/     the portable patch engine, behind patch/platform.h
-#   lib/       portable helpers (formatter, byte ring)
+#   lib/       portable helpers (formatter, byte ring, sort)
 #   vmx/       runs in VMX root: exit handling, setup, SMP, hypercalls; it
 #              reaches the hardware only through arch/x86's accessors
 #   arch/x86/  the only place with VMX and CPU instructions
 MM_SRCS := $(wildcard hypervisor/mm/*.c)
+HV_LIB_SRCS := $(wildcard hypervisor/lib/*.c)
 
 HV_DIR := $(BUILD)/hypervisor
 HV_IMAGE := $(HV_DIR)/hvpatch.elf
 HV_ARCH_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S)
 HV_SRCS := $(HV_ARCH_SRCS) $(wildcard hypervisor/vmx/*.c) $(MM_SRCS) \
-	$(wildcard hypervisor/patch/*.c) hypervisor/lib/format.c \
-	hypervisor/lib/byte_ring.c
+	$(wildcard hypervisor/patch/*.c) $(HV_LIB_SRCS)
 HV_OBJS := $(addprefix $(HV_DIR)/obj/,$(addsuffix .o,$(basename $(HV_SRCS))))
 # Position-independent so the loader can place it anywhere; no SSE/AVX,
 # so VMX root never touches the guest's extended state.

@@ -404,6 +404,8 @@ enum hvp_status hvp_engine_lock(struct hvp_engine *e, uint64_t cr3,
 		e->locked = true;
 		status = read_build_id(e, build_id_note_gva);
 		if (status == HVP_OK)
+			status = hvp_jump_label_index(e);
+		if (status == HVP_OK)
 			status = protect_pages(e);
 		if (status == HVP_OK) {
 			status = hvp_translation_pin(e, cr3);

@@ -28,6 +28,9 @@
  * as Linux's text_poke_bp() batches (TP_VEC_MAX, a page of 16-byte
  * entries). */
 #define HVP_JUMP_LABEL_MAX_PARKED 256u
+/* __jump_table entries the lock-time index holds: 5,980 in Debian 12's
+ * cloud kernel; a larger table is refused at registration. */
+#define HVP_JUMP_LABEL_MAX_SITES 16384u
 /* How long (timestamp units, TSC cycles in the hypervisor) a site may
  * stay INT3 before the hypervisor puts it back: about a second, where a
  * real switch takes microseconds. */
@@ -99,6 +102,11 @@ struct hvp_engine {
 	/* The kernel's __jump_table, inside rodata (patch/jump_label.c). */
 	uint64_t jump_table_gva;
 	uint64_t jump_table_size;
+	/* Built at lock from the locked table: for each site in text,
+	 * (site - text start) << 32 | its entry's index, sorted, so that a
+	 * switch step or an INT3 finds its site without reading the table. */
+	uint64_t jump_sites[HVP_JUMP_LABEL_MAX_SITES];
+	uint32_t jump_site_count;
 	/* Sites whose first byte a switch step made INT3, and since when. */
 	struct {
 		uint64_t site, since;

@@ -61,4 +61,8 @@ enum hvp_status hvp_hold_vcpus(struct hvp_engine *e,
 			       uint32_t count, uint64_t *held_since);
 void hvp_release_vcpus(struct hvp_engine *e, uint64_t held_since);
 
+/* At lock, with the record in force: the sorted index of the registered
+ * __jump_table's sites in text (jump_label.c). */
+enum hvp_status hvp_jump_label_index(struct hvp_engine *e);
+
 #endif /* HVPATCH_PATCH_INTERNAL_H */

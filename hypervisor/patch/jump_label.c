@@ -31,6 +31,7 @@
  * objtool picks the size at build time.
  */
 #include "lib/bytes.h"
+#include "lib/sort.h"
 #include "patch/internal.h"
 
 #define JUMP_ENTRY_SIZE 16u
@@ -62,6 +63,9 @@ enum hvp_status hvp_engine_register_jump_table(struct hvp_engine *e,
 	if (size == 0 || size % JUMP_ENTRY_SIZE || gva % 8 || gva < ro->gva ||
 	    gva - ro->gva > ro->size || size > ro->size - (gva - ro->gva))
 		return hvp_engine_refuse(e, HVP_E_INVALID, "jump table registration");
+	if (size / JUMP_ENTRY_SIZE > HVP_JUMP_LABEL_MAX_SITES)
+		return hvp_engine_refuse(e, HVP_E_TABLE_FULL,
+					 "jump table registration (too many sites)");
 	e->jump_table_gva = gva;
 	e->jump_table_size = size;
 	hvp_engine_log(e, HVP_LOG_INFO,
@@ -105,23 +109,62 @@ static bool site_at(struct hvp_engine *e, uint64_t code, uint64_t target,
 	       (site_forms(s, code, target, 2) && site_state_valid(s, window));
 }
 
-/* The jump-table entry whose site holds [gva, gva + len).  The table is
- * read through the lock-time record: rodata the guest cannot change. */
+enum hvp_status hvp_jump_label_index(struct hvp_engine *e)
+{
+	const struct hvp_region *text = &e->regions[HVP_REGION_TEXT];
+	uint32_t entries = (uint32_t)(e->jump_table_size / JUMP_ENTRY_SIZE);
+
+	e->jump_site_count = 0;
+	for (uint32_t i = 0; i < entries; i++) {
+		uint64_t entry = e->jump_table_gva + (uint64_t)i * JUMP_ENTRY_SIZE;
+		int32_t code_rel;
+		uint64_t code;
+
+		if (hvp_locked_read(e, entry, &code_rel, sizeof(code_rel)) != HVP_OK)
+			return HVP_E_TARGET_RANGE;
+		code = entry + (int64_t)code_rel;
+		/* Sites elsewhere (init text, freed by now) can never switch. */
+		if (code < text->gva || code - text->gva >= text->size)
+			continue;
+		e->jump_sites[e->jump_site_count++] = (code - text->gva) << 32 | i;
+	}
+	hvp_sort_u64(e->jump_sites, e->jump_site_count);
+	return HVP_OK;
+}
+
+/* The jump-table entry whose site holds [gva, gva + len): a binary search
+ * of the lock-time index, then the entry's target read through the
+ * lock-time record (rodata the guest cannot change). */
 static bool find_site(struct hvp_engine *e, uint64_t gva, size_t len,
 		      struct jump_site *s, uint8_t *window)
 {
-	uint64_t end = e->jump_table_gva + e->jump_table_size;
+	const struct hvp_region *text = &e->regions[HVP_REGION_TEXT];
+	uint32_t lo = 0, hi = e->jump_site_count;
 
-	for (uint64_t entry = e->jump_table_gva; entry < end; entry += JUMP_ENTRY_SIZE) {
-		int32_t rel[2]; /* code, target */
-		uint64_t code;
+	if (gva < text->gva || gva - text->gva >= text->size)
+		return false;
+	/* lo: the first site above gva. */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (hvp_locked_read(e, entry, rel, sizeof(rel)) != HVP_OK)
+		if (e->jump_sites[mid] >> 32 <= gva - text->gva)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Sites at or below gva, nearest first, while one could hold it. */
+	while (lo-- > 0) {
+		uint64_t code = text->gva + (e->jump_sites[lo] >> 32);
+		uint64_t entry = e->jump_table_gva +
+				 (uint64_t)(uint32_t)e->jump_sites[lo] * JUMP_ENTRY_SIZE;
+		int32_t target_rel;
+
+		if (gva + len > code + JUMP_SITE_MAX)
 			return false;
-		code = entry + (int64_t)rel[0];
-		if (gva < code || gva + len > code + JUMP_SITE_MAX)
-			continue;
-		if (site_at(e, code, entry + 4 + (int64_t)rel[1], s, window) &&
+		if (hvp_locked_read(e, entry + 4, &target_rel,
+				    sizeof(target_rel)) != HVP_OK)
+			return false;
+		if (site_at(e, code, entry + 4 + (int64_t)target_rel, s, window) &&
 		    gva + len <= code + s->size)
 			return true;
 	}

@@ -62,7 +62,7 @@ typedef int64_t hvp_s64;
 	X(HVP_E_NOT_MAPPED, 25, "guest address not mapped")                    \
 	X(HVP_E_BUSY, 26, "a vCPU is executing the bytes to replace")          \
 	X(HVP_E_NO_SUCH_PATCH, 27, "no applied patch with that id")            \
-	X(HVP_E_TABLE_FULL, 28, "too many applied patches")                    \
+	X(HVP_E_TABLE_FULL, 28, "a hypervisor table is full")                  \
 	X(HVP_E_NO_MEMORY, 29, "hypervisor out of memory")                     \
 	X(HVP_E_INTERNAL, 30, "internal error")                                \
 	X(HVP_E_RELOC_OUTSIDE_IMAGE, 31,                                       \

@@ -24,7 +24,7 @@ test-guest-walk: $(BUILD)/tests/test_guest_walk
 TEST_TARGETS += test-ept test-guest-walk
 
 ENGINE_TEST_SRCS := tests/unit/engine_fixture.c $(SIM_SRCS) $(MM_SRCS) \
-	$(PATCH_SRCS) $(TOOL_LIB_SRCS)
+	$(PATCH_SRCS) hypervisor/lib/sort.c $(TOOL_LIB_SRCS)
 ENGINE_TEST_LDLIBS := $(HOST_CRYPTO_LIB) -lmbedtls -lmbedx509 -lmbedcrypto \
 	-lcmocka
 
@@ -53,8 +53,7 @@ TEST_TARGETS += test-engine test-jump-label test-translation
 $(BUILD)/tests/test_mm: tests/unit/test_mm.c hypervisor/mm/mtrr.c \
 	hypervisor/mm/mmio_decode.c
 $(BUILD)/tests/test_vmx_caps: tests/unit/test_vmx_caps.c hypervisor/arch/x86/vmx_caps.c
-$(BUILD)/tests/test_lib: tests/unit/test_lib.c hypervisor/lib/format.c \
-	hypervisor/lib/byte_ring.c
+$(BUILD)/tests/test_lib: tests/unit/test_lib.c $(HV_LIB_SRCS)
 $(BUILD)/tests/test_mm $(BUILD)/tests/test_vmx_caps $(BUILD)/tests/test_lib: \
 		$(wildcard hypervisor/*/*.h hypervisor/arch/x86/*.h)
 	@mkdir -p $(@D)

@@ -184,16 +184,19 @@ void fx_jump_jmp(const struct fx_jump_site *s, uint8_t out[5])
 }
 
 /* struct jump_entry on x86-64: s32 code, s32 target, each relative to its
- * own field, then the key. */
+ * own field, then the key.  Site i is entry FX_JUMP_SITES - 1 - i: the
+ * table is not in address order (Linux sorts it by key), so the engine's
+ * index must sort it. */
 static void put_jump_entry(struct fixture *f, unsigned int i)
 {
-	uint64_t entry = FX_JUMP_TABLE + 16u * i;
+	unsigned int slot = FX_JUMP_SITES - 1 - i;
+	uint64_t entry = FX_JUMP_TABLE + 16u * slot;
 	int32_t rel[2] = {
 		(int32_t)(FX_TEXT_GVA + fx_jump_sites[i].code - entry),
 		(int32_t)(FX_TEXT_GVA + fx_jump_sites[i].target - (entry + 4)),
 	};
 	uint64_t key = 0xffffffff83000000ull + 8u * i;
-	uint8_t *at = f->m.ram + FX_RODATA_GPA + (FX_JUMP_TABLE - FX_RODATA_GVA) + 16u * i;
+	uint8_t *at = f->m.ram + FX_RODATA_GPA + (FX_JUMP_TABLE - FX_RODATA_GVA) + 16u * slot;
 
 	memcpy(at, rel, sizeof(rel));
 	memcpy(at + 8, &key, sizeof(key));

@@ -13,6 +13,37 @@
 
 #include "lib/byte_ring.h"
 #include "lib/format.h"
+#include "lib/sort.h"
+
+/* Every array of six values from 0 to 5, and a large one with
+ * duplicates, come out ascending, the large one with the same sum. */
+static void sort_u64(void **state)
+{
+	uint64_t v[6], big[1000], sum = 0, sorted_sum = 0;
+
+	for (uint64_t code = 0; code < 6 * 6 * 6 * 6 * 6 * 6; code++) {
+		uint64_t c = code;
+
+		for (int i = 0; i < 6; i++, c /= 6)
+			v[i] = c % 6;
+		hvp_sort_u64(v, 6);
+		for (int i = 1; i < 6; i++)
+			assert_true(v[i - 1] <= v[i]);
+	}
+	for (int i = 0; i < 1000; i++) {
+		big[i] = (uint64_t)(i * 7919 % 1000) << 32 | (uint64_t)(i % 13);
+		sum += big[i];
+	}
+	hvp_sort_u64(big, 1000);
+	for (int i = 0; i < 1000; i++) {
+		sorted_sum += big[i];
+		if (i)
+			assert_true(big[i - 1] <= big[i]);
+	}
+	assert_true(sum == sorted_sum);
+	hvp_sort_u64(big, 0);
+	hvp_sort_u64(big, 1);
+}
 static void formatter(void **state)
 {
 	char buf[64];
@@ -67,6 +98,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(formatter),
 		cmocka_unit_test(log_ring),
+		cmocka_unit_test(sort_u64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,8 +43,21 @@ $(BENCH_PROBE): tests/bench/guest/hvp-bench.c
 $(eval $(call ga_kbuild,livepatch,hvp_klp_cmdline,tests/bench/livepatch/hvp_klp_cmdline.c \
 	tests/bench/livepatch/Kbuild))
 
+# The same-body patch (tests/bench/patch/cmdline_same.c): three bundles,
+# sequences above the demo's, for three apply/revert rounds.
+BENCH_SAME_OBJ := $(BENCH_GUEST)/cmdline_same.o
+BENCH_SAME_BUNDLES := $(foreach n,40 41 42,$(BENCH_GUEST)/same-seq$(n).hvp)
+$(BENCH_SAME_OBJ): tests/bench/patch/cmdline_same.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(PATCH_CFLAGS) -c $< -o $@
+$(BENCH_GUEST)/same-seq%.hvp: $(HVP_VMLINUX_STAMP) $(DEMO_DIR)/keys/dev.pem $(BENCH_SAME_OBJ) $(HVPATCH_TOOL)
+	$(HVPATCH_TOOL) build --object $(BENCH_SAME_OBJ) --symbols $(DEMO_VMLINUX)/System.map \
+		--vmlinux $(DEMO_VMLINUX)/vmlinux --description "cmdline_proc_show, same body (benchmark)" \
+		--build-id $(DEMO_BUILD_ID) --sequence $* -o $@.unsigned
+	$(HVPATCH_TOOL) sign --key $(DEMO_DIR)/keys/dev.pem $@.unsigned -o $@
+
 BENCH_GUEST_FILES := $(BENCH_PROBE) tests/bench/guest/bench.sh $(DEMO_LOAD_BUNDLES) \
-	$(GA_MODULE) $(GA_CTL) $(BENCH_KLP)
+	$(BENCH_SAME_BUNDLES) $(GA_MODULE) $(GA_CTL) $(BENCH_KLP)
 $(BENCH_GUEST)/initrd.img: $(BENCH_GUEST_FILES) qemu-scripts/make-initramfs.sh \
 		qemu-scripts/initramfs/init
 	bash qemu-scripts/make-initramfs.sh $@ $(BENCH_GUEST_FILES)

@@ -106,7 +106,7 @@ def main():
     for name, run in (("hvpatch boot (locked)", h), ("livepatch boot (not locked)", l)):
         rates = {k: statistics.median(v) for k, v in run["reads"].items()}
         base_rate = rates.get("unpatched")
-        for what in ("unpatched", "hvpatch", "livepatch"):
+        for what in ("unpatched", "hvpatch", "livepatch", "hvpatch-same", "livepatch-same"):
             rate = rates.get(what)
             if rate is None:
                 continue
@@ -117,6 +117,8 @@ def main():
     table("Per-call cost: reads of /proc/cmdline (open, read, close), median of 250 ms runs",
           ["boot", "cmdline_proc_show", "runs", "reads/s", "ns per read",
            "added ns per read"], rows)
+    print("\n(-same: patched by an unchanged copy, tests/bench/patch/cmdline_same.c: "
+          "the redirection's own cost.)")
 
     # The exits of reading the counters (workload "none") come off each.
     own = h["workload"].pop("none", (0, {}))[1]

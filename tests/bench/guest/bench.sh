@@ -70,6 +70,12 @@ reads() { [ "$2" -le $read_rounds ] && b reads "$1" "$(hvp-bench reads 250)"; }
 
 hold() { hvpatchctl --json status | sed -n 's/.*"last_hold_cycles": \([0-9]*\).*/\1/p'; }
 
+# The same-body patch (tests/bench/patch/cmdline_same.c) changes nothing a
+# reader sees, only how cmdline_proc_show is reached: its reads give the
+# redirection's own cost, without the demo patch's longer output.
+same_rounds=3
+[ "$(arg hvp.bench.quick)" = 1 ] && same_rounds=1
+
 case $mode in
 hvpatch)
 	hvpatchctl status | grep -q 'protection: LOCKED' || fail "not locked"
@@ -84,6 +90,14 @@ hvpatch)
 			fail "revert round $i: $out"
 		b revert hvpatch "$(printf '%s\n' "$out" | grep cmd_us=)" hold_cycles=$(hold)
 		reads unpatched $i
+		i=$((i + 1))
+	done
+	i=1
+	while [ $i -le $same_rounds ]; do
+		out=$(hvpatchctl apply "/bin/same-seq$((39 + i)).hvp") || fail "same-body apply $i: $out"
+		id=$(printf '%s\n' "$out" | sed -n 's/^applied: patch id //p')
+		reads hvpatch-same $i
+		hvpatchctl revert "$id" >/dev/null || fail "same-body revert $i"
 		i=$((i + 1))
 	done
 	workloads
@@ -105,6 +119,17 @@ livepatch)
 		b revert livepatch "$out"
 		rmmod hvp_klp_cmdline || fail "rmmod round $i"
 		reads unpatched $i
+		i=$((i + 1))
+	done
+	i=1
+	while [ $i -le $same_rounds ]; do
+		out=$(hvp-bench change $marker absent $klp/transition=0 -- insmod \
+			/lib/hvpatch/hvp_klp_cmdline.ko saved_command_line_addr="$addr" same_body=1) ||
+			fail "same-body livepatch $i: $out"
+		reads livepatch-same $i
+		out=$(hvp-bench change $marker absent $klp/transition=0 -- \
+			sh -c "echo 0 > $klp/enabled") || fail "same-body disable $i: $out"
+		rmmod hvp_klp_cmdline || fail "same-body rmmod $i"
 		i=$((i + 1))
 	done
 	;;

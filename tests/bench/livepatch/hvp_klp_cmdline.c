@@ -19,11 +19,22 @@
 static unsigned long saved_command_line_addr;
 module_param(saved_command_line_addr, ulong, 0400);
 MODULE_PARM_DESC(saved_command_line_addr, "address of saved_command_line (from /proc/kallsyms)");
+static bool same_body;
+module_param(same_body, bool, 0400);
+MODULE_PARM_DESC(same_body, "replace the function by an unchanged copy (the redirection's own cost)");
 
 static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 {
 	seq_puts(m, *(char **)saved_command_line_addr);
 	seq_puts(m, " hvpatch-demo=patched\n");
+	return 0;
+}
+
+/* tests/bench/patch/cmdline_same.c's body, for same_body=1. */
+static int livepatch_cmdline_same(struct seq_file *m, void *v)
+{
+	seq_puts(m, *(char **)saved_command_line_addr);
+	seq_putc(m, '\n');
 	return 0;
 }
 
@@ -48,6 +59,8 @@ static int __init hvp_klp_init(void)
 		pr_err("saved_command_line_addr= is required\n");
 		return -EINVAL;
 	}
+	if (same_body)
+		funcs[0].new_func = livepatch_cmdline_same;
 	return klp_enable_patch(&patch);
 }
 

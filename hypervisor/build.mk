@@ -3,7 +3,7 @@
 
 # The layers, each a folder (README.md, "How it fits together"):
 #   mm/        portable memory code: EPT model, guest page walk, MTRR types,
-#              MMIO-write decoder (host-tested, no hardware instructions)
+#              store decoder (host-tested, no hardware instructions)
 #   patch/     the portable patch engine, behind patch/platform.h
 #   lib/       portable helpers (formatter, byte ring, sort)
 #   vmx/       runs in VMX root: exit handling, setup, SMP, hypercalls; it

@@ -329,7 +329,7 @@ static bool keeps_pin(const struct hvp_translation *t,
 }
 
 enum hvp_status hvp_translation_write(struct hvp_engine *e, uint64_t gpa,
-				      const struct hvp_pt_insn *insn,
+				      const struct hvp_store_insn *insn,
 				      uint64_t src, uint64_t rax,
 				      struct hvp_pt_outcome *out)
 {

@@ -128,7 +128,7 @@ struct hvp_pt_outcome {
  * HVP_E_TARGET_RANGE: gpa is not owned here.
  */
 enum hvp_status hvp_translation_write(struct hvp_engine *e, uint64_t gpa,
-				      const struct hvp_pt_insn *insn,
+				      const struct hvp_store_insn *insn,
 				      uint64_t src, uint64_t rax,
 				      struct hvp_pt_outcome *out);
 

@@ -11,7 +11,7 @@
 #include "vmx/guest_memory.h"
 #include "vmx/hv.h"
 #include "vmx/log.h"
-#include "mm/mmio_decode.h"
+#include "mm/store_decode.h"
 
 #define MSR_IA32_APIC_BASE 0x1b
 #define APIC_BASE_X2APIC (1ull << 10)
@@ -134,7 +134,7 @@ enum exit_action hvp_apic_mmio_write(struct vcpu *v, struct guest_regs *r,
 				     uint64_t gpa)
 {
 	uint8_t insn[HVP_MAX_INSN_LEN];
-	struct hvp_mmio_write w;
+	struct hvp_store_insn w;
 	uint32_t offset = gpa & 0xfff, value;
 
 	if (hvp_guest_read_linear(vmread(GUEST_CR0), vmread(GUEST_CR3),

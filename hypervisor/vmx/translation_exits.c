@@ -19,7 +19,7 @@
  * An EPT violation on a guarded or cached page is either the CPU setting
  * Accessed/Dirty during a walk (qualification bit 7 set, bit 8 clear:
  * SDM Vol. 3C, 28.2.1, table 28-7; EPT treats those updates as writes,
- * 29.3.3.2) or an instruction's write, which is decoded (mm/pt_write.c)
+ * 29.3.3.2) or an instruction's write, which is decoded (mm/store_decode.c)
  * and emulated through the engine, then skipped.
  * A write that would change a pinned entry, or cannot be decoded, gets
  * #GP, except on a cached PML4 page that no vCPU uses: the guest is
@@ -171,12 +171,12 @@ enum exit_action hvp_translation_mov_to_cr3(struct vcpu *v, uint64_t value)
 }
 
 /* The instruction's results in the guest's registers, and RIP past it. */
-static void complete(struct guest_regs *r, const struct hvp_pt_insn *insn,
+static void complete(struct guest_regs *r, const struct hvp_store_insn *insn,
 		     const struct hvp_pt_result *res)
 {
-	if (insn->op == HVP_PT_XCHG)
+	if (insn->op == HVP_STORE_XCHG)
 		hvp_guest_set_gpr(r, insn->reg, res->old);
-	if (insn->op == HVP_PT_CMPXCHG) {
+	if (insn->op == HVP_STORE_CMPXCHG) {
 		vmwrite(GUEST_RFLAGS, (vmread(GUEST_RFLAGS) & ~HVP_RFLAGS_ARITH) |
 				      res->rflags);
 		if (!res->stored)
@@ -215,7 +215,7 @@ static enum exit_action release_and_retry(struct vcpu *v, uint64_t gpa,
 	return EXIT_RESUME;
 }
 
-static bool decode_at_rip(struct hvp_pt_insn *insn)
+static bool decode_at_rip(struct hvp_store_insn *insn)
 {
 	uint8_t bytes[HVP_MAX_INSN_LEN];
 
@@ -224,14 +224,14 @@ static bool decode_at_rip(struct hvp_pt_insn *insn)
 	return hvp_guest_read_linear(vmread(GUEST_CR0), vmread(GUEST_CR3),
 				     vmread(GUEST_SEG_BASE(SEG_CS)) + vmread(GUEST_RIP),
 				     bytes, sizeof(bytes)) == HVP_OK &&
-	       hvp_decode_pt_write(bytes, sizeof(bytes), insn);
+	       hvp_decode_store(bytes, sizeof(bytes), insn);
 }
 
 enum exit_action hvp_translation_ept_write(struct vcpu *v, struct guest_regs *r,
 					   uint64_t gpa, uint64_t qualification)
 {
 	struct hvp_pt_outcome out;
-	struct hvp_pt_insn insn;
+	struct hvp_store_insn insn;
 	enum hvp_status status;
 
 	/* The walk runs again and finds A/D set (or the entry changed

@@ -51,7 +51,7 @@ TEST_TARGETS += test-engine test-jump-label test-translation
 # The hypervisor's other portable parts: mm's MTRR types and MMIO-write
 # decoder, the VT-x verdict, lib's formatter and byte ring.
 $(BUILD)/tests/test_mm: tests/unit/test_mm.c hypervisor/mm/mtrr.c \
-	hypervisor/mm/mmio_decode.c
+	hypervisor/mm/store_decode.c
 $(BUILD)/tests/test_vmx_caps: tests/unit/test_vmx_caps.c hypervisor/arch/x86/vmx_caps.c
 $(BUILD)/tests/test_lib: tests/unit/test_lib.c $(HV_LIB_SRCS)
 $(BUILD)/tests/test_mm $(BUILD)/tests/test_vmx_caps $(BUILD)/tests/test_lib: \

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * MTRR memory types and the MMIO-write decoder (hypervisor/mm).
+ * MTRR memory types and the store decoder's MMIO case (hypervisor/mm).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "mm/mmio_decode.h"
+#include "mm/store_decode.h"
 #include "mm/mtrr.h"
 
 #define MiB (1ull << 20)
@@ -89,7 +89,7 @@ static void mtrr_partial_overlap_splits(void **state)
 static void decode(const uint8_t *insn, size_t len, bool ok, uint8_t length,
 		   bool immediate, uint8_t reg, uint32_t imm)
 {
-	struct hvp_mmio_write w = { 0 };
+	struct hvp_store_insn w = { 0 };
 
 	assert_int_equal(hvp_decode_mmio_write(insn, len, &w), ok);
 	if (!ok)

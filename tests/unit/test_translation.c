@@ -53,7 +53,7 @@ static uint64_t *entry_at(struct fixture *f, uint64_t gpa)
 struct decode_case {
 	uint8_t bytes[16];
 	size_t len;
-	enum hvp_pt_op op;
+	enum hvp_store_op op;
 	uint8_t width, reg, length;
 	bool immediate;
 	uint64_t imm;
@@ -63,37 +63,37 @@ static void decodes_linux_page_table_stores(void **state)
 {
 	static const struct decode_case cases[] = {
 		/* mov %rsi,(%rdi): native_set_pte */
-		{ { 0x48, 0x89, 0x37 }, 3, HVP_PT_MOV, 8, 6, 3, false, 0 },
+		{ { 0x48, 0x89, 0x37 }, 3, HVP_STORE_MOV, 8, 6, 3, false, 0 },
 		/* mov %r9,0x18(%rax,%rdx,8) */
-		{ { 0x4c, 0x89, 0x4c, 0xd0, 0x18 }, 5, HVP_PT_MOV, 8, 9, 5, false, 0 },
+		{ { 0x4c, 0x89, 0x4c, 0xd0, 0x18 }, 5, HVP_STORE_MOV, 8, 9, 5, false, 0 },
 		/* movq $0x0,(%rdi): pte_clear */
-		{ { 0x48, 0xc7, 0x07, 0, 0, 0, 0 }, 7, HVP_PT_MOV, 8, 0, 7, true, 0 },
+		{ { 0x48, 0xc7, 0x07, 0, 0, 0, 0 }, 7, HVP_STORE_MOV, 8, 0, 7, true, 0 },
 		/* movq $-1,0x100(%rbx): sign-extended */
 		{ { 0x48, 0xc7, 0x83, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff }, 11,
-		  HVP_PT_MOV, 8, 0, 11, true, ~0ull },
+		  HVP_STORE_MOV, 8, 0, 11, true, ~0ull },
 		/* movl $0x80000000,(%rdi): 32-bit, not extended */
-		{ { 0xc7, 0x07, 0, 0, 0, 0x80 }, 6, HVP_PT_MOV, 4, 0, 6, true,
+		{ { 0xc7, 0x07, 0, 0, 0, 0x80 }, 6, HVP_STORE_MOV, 4, 0, 6, true,
 		  0x80000000ull },
 		/* xchg %rax,(%rdi): ptep_get_and_clear */
-		{ { 0x48, 0x87, 0x07 }, 3, HVP_PT_XCHG, 8, 0, 3, false, 0 },
+		{ { 0x48, 0x87, 0x07 }, 3, HVP_STORE_XCHG, 8, 0, 3, false, 0 },
 		/* lock xchg %r12,(%rbp): with a disp8 of 0 */
-		{ { 0xf0, 0x4c, 0x87, 0x65, 0x00 }, 5, HVP_PT_XCHG, 8, 12, 5, false, 0 },
+		{ { 0xf0, 0x4c, 0x87, 0x65, 0x00 }, 5, HVP_STORE_XCHG, 8, 12, 5, false, 0 },
 		/* lock cmpxchg %rdx,(%rdi): try_cmpxchg64 */
-		{ { 0xf0, 0x48, 0x0f, 0xb1, 0x17 }, 5, HVP_PT_CMPXCHG, 8, 2, 5, false, 0 },
+		{ { 0xf0, 0x48, 0x0f, 0xb1, 0x17 }, 5, HVP_STORE_CMPXCHG, 8, 2, 5, false, 0 },
 		/* lock cmpxchg %ecx,%gs:0x10(%rsp) */
-		{ { 0x65, 0xf0, 0x0f, 0xb1, 0x4c, 0x24, 0x10 }, 7, HVP_PT_CMPXCHG,
+		{ { 0x65, 0xf0, 0x0f, 0xb1, 0x4c, 0x24, 0x10 }, 7, HVP_STORE_CMPXCHG,
 		  4, 1, 7, false, 0 },
 		/* mov %rax,0x12345678(%rip) */
-		{ { 0x48, 0x89, 0x05, 0x78, 0x56, 0x34, 0x12 }, 7, HVP_PT_MOV, 8,
+		{ { 0x48, 0x89, 0x05, 0x78, 0x56, 0x34, 0x12 }, 7, HVP_STORE_MOV, 8,
 		  0, 7, false, 0 },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct decode_case *c = &cases[i];
-		struct hvp_pt_insn insn;
+		struct hvp_store_insn insn;
 
-		assert_true(hvp_decode_pt_write(c->bytes, 15, &insn));
+		assert_true(hvp_decode_store(c->bytes, 15, &insn));
 		assert_int_equal(insn.op, c->op);
 		assert_int_equal(insn.width, c->width);
 		assert_int_equal(insn.length, c->length);
@@ -104,7 +104,7 @@ static void decodes_linux_page_table_stores(void **state)
 			assert_int_equal(insn.reg, c->reg);
 		/* Any shorter buffer is truncated: refused. */
 		for (size_t n = 0; n < c->len; n++)
-			assert_false(hvp_decode_pt_write(c->bytes, n, &insn));
+			assert_false(hvp_decode_store(c->bytes, n, &insn));
 	}
 }
 
@@ -121,11 +121,11 @@ static void refuses_other_instructions(void **state)
 		{ 0xf0, 0x48, 0x09, 0x07 },       /* lock or */
 		{ 0x0f, 0xb0, 0x07 },             /* cmpxchg m8 */
 	};
-	struct hvp_pt_insn insn;
+	struct hvp_store_insn insn;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		assert_false(hvp_decode_pt_write(refused[i], 8, &insn));
+		assert_false(hvp_decode_store(refused[i], 8, &insn));
 }
 
 /* The host CPU's own CMP flags, the reference for the emulation. */
@@ -154,7 +154,7 @@ static void cmpxchg_flags_match_the_cpu(void **state)
 	for (unsigned int width = 4; width <= 8; width += 4)
 		for (size_t i = 0; i < n; i++)
 			for (size_t j = 0; j < n; j++) {
-				struct hvp_pt_insn insn = { .op = HVP_PT_CMPXCHG,
+				struct hvp_store_insn insn = { .op = HVP_STORE_CMPXCHG,
 							    .width = (uint8_t)width };
 				struct hvp_pt_result r;
 
@@ -224,11 +224,11 @@ static void lock_guards_every_table_on_the_paths(void **state)
 }
 
 static enum hvp_status write_op(struct fixture *f, uint64_t gpa,
-				enum hvp_pt_op op, unsigned int width,
+				enum hvp_store_op op, unsigned int width,
 				uint64_t src, uint64_t rax,
 				struct hvp_pt_outcome *out)
 {
-	struct hvp_pt_insn insn = { .op = op, .width = (uint8_t)width };
+	struct hvp_store_insn insn = { .op = op, .width = (uint8_t)width };
 
 	return hvp_translation_write(f->engine, gpa, &insn, src, rax, out);
 }
@@ -238,7 +238,7 @@ static enum hvp_status write_op(struct fixture *f, uint64_t gpa,
  * is refused with memory unchanged; any other entry takes any value. */
 static void every_entry_every_width_every_instruction(void **state)
 {
-	static const enum hvp_pt_op ops[] = { HVP_PT_MOV, HVP_PT_XCHG, HVP_PT_CMPXCHG };
+	static const enum hvp_store_op ops[] = { HVP_STORE_MOV, HVP_STORE_XCHG, HVP_STORE_CMPXCHG };
 	struct fixture *f = *state;
 	uint64_t pages[8];
 	unsigned int n = guarded_pages(f, pages);
@@ -283,7 +283,7 @@ static void every_entry_every_width_every_instruction(void **state)
 				struct hvp_pt_outcome out;
 				uint64_t before = *entry;
 
-				assert_int_equal(write_op(f, gpa, HVP_PT_XCHG, 8,
+				assert_int_equal(write_op(f, gpa, HVP_STORE_XCHG, 8,
 							  0xabc000 | 0x63, 0, &out),
 						 HVP_OK);
 				assert_int_equal(out.result.old, before);
@@ -304,7 +304,7 @@ static void pinned_entries_take_accessed_and_dirty_only(void **state)
 	struct hvp_pt_outcome out;
 	struct hvp_gva_translation t;
 
-	assert_int_equal(write_op(f, gpa, HVP_PT_MOV, 8,
+	assert_int_equal(write_op(f, gpa, HVP_STORE_MOV, 8,
 				  before | HVP_PTE_ACCESSED | HVP_PTE_DIRTY, 0, &out),
 			 HVP_OK);
 	assert_int_equal(*pte, before | HVP_PTE_ACCESSED | HVP_PTE_DIRTY);
@@ -314,17 +314,17 @@ static void pinned_entries_take_accessed_and_dirty_only(void **state)
 
 		if ((1ull << bit) & (HVP_PTE_ACCESSED | HVP_PTE_DIRTY))
 			continue;
-		assert_int_equal(write_op(f, gpa, HVP_PT_MOV, 8, now ^ (1ull << bit),
+		assert_int_equal(write_op(f, gpa, HVP_STORE_MOV, 8, now ^ (1ull << bit),
 					  0, &out),
 				 HVP_E_LOCKED);
 		assert_int_equal(*pte, now);
 	}
 	/* CMPXCHG: a matching compare that would remap is refused... */
-	assert_int_equal(write_op(f, gpa, HVP_PT_CMPXCHG, 8, *pte ^ ADDR_BIT, *pte, &out),
+	assert_int_equal(write_op(f, gpa, HVP_STORE_CMPXCHG, 8, *pte ^ ADDR_BIT, *pte, &out),
 			 HVP_E_LOCKED);
 	/* ...one that does not match writes nothing and hands back the
 	 * entry in RAX's place, ZF clear. */
-	assert_int_equal(write_op(f, gpa, HVP_PT_CMPXCHG, 8, *pte ^ ADDR_BIT, 0, &out),
+	assert_int_equal(write_op(f, gpa, HVP_STORE_CMPXCHG, 8, *pte ^ ADDR_BIT, 0, &out),
 			 HVP_OK);
 	assert_false(out.result.stored);
 	assert_int_equal(out.result.old, *pte);
@@ -339,9 +339,9 @@ static void misaligned_and_foreign_writes_are_refused(void **state)
 	uint64_t gpa = gpa_of(f, sim_pte(&f->m, f->cr3, FX_TEXT_GVA, 0));
 	struct hvp_pt_outcome out;
 
-	assert_int_equal(write_op(f, gpa + 4, HVP_PT_MOV, 8, 0, 0, &out), HVP_E_INVALID);
-	assert_int_equal(write_op(f, gpa + 2, HVP_PT_MOV, 4, 0, 0, &out), HVP_E_INVALID);
-	assert_int_equal(write_op(f, FX_BUNDLE_GPA, HVP_PT_MOV, 8, 0, 0, &out),
+	assert_int_equal(write_op(f, gpa + 4, HVP_STORE_MOV, 8, 0, 0, &out), HVP_E_INVALID);
+	assert_int_equal(write_op(f, gpa + 2, HVP_STORE_MOV, 4, 0, 0, &out), HVP_E_INVALID);
+	assert_int_equal(write_op(f, FX_BUNDLE_GPA, HVP_STORE_MOV, 8, 0, 0, &out),
 			 HVP_E_TARGET_RANGE);
 }
 
@@ -354,14 +354,14 @@ static void a_racing_accessed_bit_is_kept(void **state)
 
 	/* MOV of a pinned value while another CPU sets A: retried, stored. */
 	f->m.cmpxchg_interference = HVP_PTE_ACCESSED;
-	assert_int_equal(write_op(f, gpa_of(f, pte), HVP_PT_MOV, 8, *pte | HVP_PTE_DIRTY,
+	assert_int_equal(write_op(f, gpa_of(f, pte), HVP_STORE_MOV, 8, *pte | HVP_PTE_DIRTY,
 				  0, &out),
 			 HVP_OK);
 	assert_true(*pte & HVP_PTE_DIRTY);
 	/* XCHG on a free entry returns what the race left there. */
 	*free_pte = 0x5000 | HVP_PTE_PRESENT;
 	f->m.cmpxchg_interference = HVP_PTE_ACCESSED;
-	assert_int_equal(write_op(f, free_gpa, HVP_PT_XCHG, 8, 0, 0, &out), HVP_OK);
+	assert_int_equal(write_op(f, free_gpa, HVP_STORE_XCHG, 8, 0, 0, &out), HVP_OK);
 	assert_int_equal(out.result.old, 0x5000 | HVP_PTE_PRESENT | HVP_PTE_ACCESSED);
 	assert_int_equal(*free_pte, 0);
 }
@@ -481,15 +481,15 @@ static void cached_pgd_writes_and_release(void **state)
 
 	assert_int_equal(hvp_translation_load_cr3(f->engine, 0, a), HVP_OK);
 	/* A user-half entry of a loaded PML4: emulated. */
-	assert_int_equal(write_op(f, user_slot, HVP_PT_MOV, 8, 0x9000 | 7, 0, &out), HVP_OK);
+	assert_int_equal(write_op(f, user_slot, HVP_STORE_MOV, 8, 0x9000 | 7, 0, &out), HVP_OK);
 	assert_int_equal(*entry_at(f, user_slot), 0x9000 | 7);
 	/* The text slot of a loaded PML4: refused, not releasable. */
-	assert_int_equal(write_op(f, slot, HVP_PT_MOV, 8, 0, 0, &out), HVP_E_LOCKED);
+	assert_int_equal(write_op(f, slot, HVP_STORE_MOV, 8, 0, 0, &out), HVP_E_LOCKED);
 	assert_false(out.releasable);
 	assert_int_equal(hvp_translation_release_pgd(f->engine, a), HVP_E_BUSY);
 	/* Once vCPU 0 moves to b, a is free to be reused by the guest. */
 	assert_int_equal(hvp_translation_load_cr3(f->engine, 0, b), HVP_OK);
-	assert_int_equal(write_op(f, slot, HVP_PT_MOV, 8, 0, 0, &out), HVP_E_LOCKED);
+	assert_int_equal(write_op(f, slot, HVP_STORE_MOV, 8, 0, 0, &out), HVP_E_LOCKED);
 	assert_true(out.releasable);
 	assert_int_equal(hvp_translation_release_pgd(f->engine, a), HVP_OK);
 	assert_false(hvp_translation_pgd_cached(f->engine, a));

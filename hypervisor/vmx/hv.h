@@ -16,6 +16,8 @@ struct hv {
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	uint64_t host_cr3;
 	struct hvp_ept ept;
+	/* Mode-based execute control for EPT is on in every VMCS. */
+	bool mbec;
 	uint32_t vcpu_count;
 	/* After lock: CR0.WP, CR4.SMEP and CR4.SMAP may not be cleared. */
 	volatile bool cr_pinning;

@@ -59,6 +59,7 @@ void hvp_config_defaults(struct hvp_loader_config *cfg)
 	*cfg = (struct hvp_loader_config){
 		.policy = HVP_POLICY_FAIL_CLOSED,
 		.log_level = HVP_LOG_INFO,
+		.kernel_exec = HVP_KERNEL_EXEC_APPROVED,
 	};
 	bounded_copy(cfg->next_stage, sizeof(cfg->next_stage),
 		     HVP_DEFAULT_NEXT_STAGE, sizeof(HVP_DEFAULT_NEXT_STAGE) - 1);
@@ -110,6 +111,15 @@ static void apply_setting(struct hvp_loader_config *cfg, unsigned int line,
 				return;
 			}
 		problem(cfg, line, "unknown log_level, ignored", value, value_len);
+	} else if (token_is(key, key_len, "kernel_exec")) {
+		for (unsigned int i = HVP_KERNEL_EXEC_APPROVED; i <= HVP_KERNEL_EXEC_ANY; i++)
+			if (token_is(value, value_len, hvp_kernel_exec_name(i))) {
+				cfg->kernel_exec = (enum hvp_kernel_exec_mode)i;
+				return;
+			}
+		problem(cfg, line, "kernel_exec must be approved or any; keeping approved",
+			value, value_len);
+		cfg->kernel_exec = HVP_KERNEL_EXEC_APPROVED;
 	} else if (token_is(key, key_len, "key")) {
 		if (!valid_path(value, value_len))
 			problem(cfg, line, "key must be a \\path, ignored", value, value_len);

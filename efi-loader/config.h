@@ -9,6 +9,9 @@
  *   next_stage_options = console=ttyS0 ...  its load options
  *   policy = fail-closed | fail-open         when VT-x cannot be used
  *   log_level = error | warn | info | debug
+ *   kernel_exec = approved | any             with MBEC, what a kernel fetch
+ *                                            from code not approved at lock
+ *                                            gets: refused, or allowed
  *   key = \EFI\hvpatch\keys\fleet.pem        PEM public key, may repeat
  */
 #ifndef HVPATCH_LOADER_CONFIG_H
@@ -16,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "lib/kernel_exec_mode.h"
 #include "lib/log_level.h"
 
 #define HVP_CONFIG_PATH_MAX 256
@@ -33,6 +37,7 @@ struct hvp_loader_config {
 	char next_stage_options[HVP_CONFIG_OPTIONS_MAX];
 	enum hvp_policy policy;
 	enum hvp_log_level log_level;
+	enum hvp_kernel_exec_mode kernel_exec;
 	unsigned int key_count;
 	char keys[HVP_CONFIG_MAX_KEYS][HVP_CONFIG_PATH_MAX];
 	/* What was wrong with the file, one line each, for the boot log. */

@@ -150,6 +150,7 @@ static const struct hvp_entry_points *load_hypervisor(EFI_HANDLE device,
 	info->log_level = cfg->log_level;
 	info->phys_limit = phys_limit;
 	info->pm1a_control_port = fw_pm1a_control_port();
+	info->kernel_exec = (uint16_t)cfg->kernel_exec;
 	/* After the reservation, so the region is no longer listed as RAM. */
 	info->range_count = fw_ram_ranges(info->ram, HVP_BOOT_MAX_RANGES);
 	enrol_keys(device, cfg, info);
@@ -180,9 +181,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&self);
 	load_config(self->DeviceHandle, &cfg);
 	loader_log_init(cfg.log_level);
-	loader_log(HVP_LOG_INFO, "config: policy %s, log level %s, next stage %s, %u key(s)\n",
+	loader_log(HVP_LOG_INFO, "config: policy %s, log level %s, kernel_exec %s, next stage %s, %u key(s)\n",
 		   hvp_policy_name(cfg.policy), hvp_log_level_name(cfg.log_level),
-		   cfg.next_stage, cfg.key_count);
+		   hvp_kernel_exec_name(cfg.kernel_exec), cfg.next_stage, cfg.key_count);
 
 	cpus = cpus_count();
 	hvp_vmx_read_caps(&caps);

@@ -35,7 +35,8 @@ struct hvp_boot_info {
 	uint32_t log_level;        /* enum hvp_log_level */
 	uint64_t phys_limit;       /* EPT identity-maps [0, phys_limit) */
 	uint16_t pm1a_control_port; /* from the FADT; 0 if none */
-	uint16_t reserved[3];
+	uint16_t kernel_exec;       /* enum hvp_kernel_exec_mode */
+	uint16_t reserved[2];
 	uint32_t range_count;
 	uint32_t key_count;
 	struct hvp_boot_range ram[HVP_BOOT_MAX_RANGES];

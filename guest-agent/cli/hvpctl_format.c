@@ -33,6 +33,8 @@ const char *hvpctl_audit_type_name(hvp_u16 type)
 	case HVP_AUDIT_BLOCKED_WRITE: return "BLOCKED_WRITE";
 	case HVP_AUDIT_BLOCKED_MAPPING: return "BLOCKED_MAPPING";
 	case HVP_AUDIT_BLOCKED_CONTROL: return "BLOCKED_CONTROL";
+	case HVP_AUDIT_BLOCKED_EXEC: return "BLOCKED_EXEC";
+	case HVP_AUDIT_NEW_KERNEL_CODE: return "NEW_KERNEL_CODE";
 	default: return "UNKNOWN";
 	}
 }
@@ -112,6 +114,16 @@ static void print_hex(FILE *f, const hvp_u8 *b, size_t n)
 
 static const char *const region_names[3] = { "text", "rodata", "arena" };
 
+/* What code the kernel may run: said plainly, MBEC or not. */
+static const char *kernel_exec_text(hvp_u32 flags)
+{
+	if (!(flags & HVP_STATUS_MBEC))
+		return "no MBEC on this CPU: new kernel code can still run";
+	if (flags & HVP_STATUS_KERNEL_EXEC_ANY)
+		return "MBEC in force, new kernel code allowed and logged (kernel_exec any)";
+	return "MBEC in force, approved code only";
+}
+
 void hvpctl_print_status(FILE *f, const struct hvp_status_info *st, bool json)
 {
 	hvp_u32 idlen = st->build_id_len <= HVP_BUILD_ID_MAX ? st->build_id_len : HVP_BUILD_ID_MAX;
@@ -119,10 +131,15 @@ void hvpctl_print_status(FILE *f, const struct hvp_status_info *st, bool json)
 
 	if (json) {
 		fprintf(f, "{\"command\": \"status\", \"ok\": true, \"abi_version\": %" PRIu32
-			   ", \"locked\": %s, \"flags\": %" PRIu32 ", \"cpu_count\": %" PRIu32
+			   ", \"locked\": %s, \"flags\": %" PRIu32 ", \"mbec\": %s"
+			   ", \"kernel_exec\": \"%s\", \"kernel_exec_text\": \"%s\""
+			   ", \"cpu_count\": %" PRIu32
 			   ", \"key_count\": %" PRIu32 ", \"applied_count\": %" PRIu32
 			   ", \"build_id\": \"",
-			st->abi_version, locked ? "true" : "false", st->flags, st->cpu_count,
+			st->abi_version, locked ? "true" : "false", st->flags,
+			st->flags & HVP_STATUS_MBEC ? "true" : "false",
+			st->flags & HVP_STATUS_KERNEL_EXEC_ANY ? "any" : "approved",
+			kernel_exec_text(st->flags), st->cpu_count,
 			st->key_count, st->applied_count);
 		print_hex(f, st->build_id, idlen);
 		fprintf(f, "\", \"reserved_base\": \"0x%" PRIx64 "\", \"reserved_size\": %" PRIu64
@@ -139,6 +156,7 @@ void hvpctl_print_status(FILE *f, const struct hvp_status_info *st, bool json)
 		return;
 	}
 	fprintf(f, "protection: %s\n", locked ? "LOCKED" : "NOT LOCKED (kernel text is not protected)");
+	fprintf(f, "kernel exec: %s\n", kernel_exec_text(st->flags));
 	fprintf(f, "abi version: %" PRIu32 "\n", st->abi_version);
 	fprintf(f, "cpus: %" PRIu32 ", enrolled keys: %" PRIu32 ", applied patches: %" PRIu32 "\n",
 		st->cpu_count, st->key_count, st->applied_count);
@@ -317,9 +335,11 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 		}
 		fprintf(f, "}, \"blocked_writes\": %" PRIu64 ", \"blocked_cr_writes\": %" PRIu64
 			   ", \"blocked_control_writes\": %" PRIu64
-			   ", \"jump_label_writes\": %" PRIu64 ", \"jump_label_int3\": %" PRIu64 "}\n",
+			   ", \"jump_label_writes\": %" PRIu64 ", \"jump_label_int3\": %" PRIu64
+			   ", \"blocked_execs\": %" PRIu64 ", \"new_kernel_code\": %" PRIu64 "}\n",
 			c->blocked_writes, c->blocked_cr_writes, c->blocked_control_writes,
-			c->jump_label_writes, c->jump_label_int3);
+			c->jump_label_writes, c->jump_label_int3, c->blocked_execs,
+			c->new_kernel_code);
 		return;
 	}
 	fputs("refusals:\n", f);
@@ -351,6 +371,9 @@ void hvpctl_print_counters(FILE *f, const struct hvp_counters *c, bool json)
 		c->jump_label_writes);
 	fprintf(f, "INT3s at switching static-key sites run by the hypervisor: %" PRIu64 "\n",
 		c->jump_label_int3);
+	fprintf(f, "kernel fetches outside approved code (MBEC): %" PRIu64 " refused, %" PRIu64
+		   " pages allowed\n",
+		c->blocked_execs, c->new_kernel_code);
 }
 
 void hvpctl_print_applied(FILE *f, hvp_u32 patch_id, bool json)

@@ -14,11 +14,33 @@
 #define EPT_ENTRIES 512u
 #define EPT_ADDR_MASK 0x000ffffffffff000ull
 #define EPT_LARGE_ADDR_MASK 0x000fffffffe00000ull
-#define EPT_PERMS_MASK 0x7ull
 #define EPT_MEMTYPE_SHIFT 3
 #define EPT_MEMTYPE_MASK (0x7ull << EPT_MEMTYPE_SHIFT)
 #define EPT_PAGE_SIZE_BIT (1ull << 7) /* leaf at PDPTE/PDE level */
-#define EPT_MAX_GPA (1ull << 48)      /* 4-level walk: 48-bit GPAs */
+#define EPT_MAX_GPA HVP_EPT_MAX_GPA   /* 4-level walk: 48-bit GPAs */
+
+/*
+ * Access-right bits of an entry (SDM Vol. 3C, "Format of an EPT
+ * Page-Table Entry that Maps a 4-KByte Page" and the tables of the other
+ * levels).  With "mode-based execute control for EPT" (secondary control
+ * bit 22), bit 2 allows fetches from supervisor-mode linear addresses and
+ * bit 10 from user-mode ones; with the control 0, bit 2 allows every
+ * fetch and bit 10 is ignored.
+ */
+#define EPT_ENTRY_READ (1ull << 0)
+#define EPT_ENTRY_WRITE (1ull << 1)
+#define EPT_ENTRY_EXEC (1ull << 2)
+#define EPT_ENTRY_EXEC_USER (1ull << 10)
+#define EPT_RIGHTS_MASK (EPT_ENTRY_READ | EPT_ENTRY_WRITE | EPT_ENTRY_EXEC | \
+			 EPT_ENTRY_EXEC_USER)
+/*
+ * An entry that references a table allows everything and leaves the
+ * decision to the leaves.  Bit 10 in it matters: under mode-based execute
+ * control it gates user-mode fetches from the whole region it maps
+ * ("Format of an EPT PML4 Entry (PML4E)" and the like); otherwise the CPU
+ * ignores it.
+ */
+#define EPT_TABLE_RIGHTS EPT_RIGHTS_MASK
 
 /*
  * Leaves keep "ignore PAT" (bit 6) clear: the effective type is then the
@@ -34,9 +56,27 @@ static unsigned int index_at(uint64_t gpa, enum ept_level level)
 	return (unsigned int)(gpa >> (12 + 9 * level)) & (EPT_ENTRIES - 1);
 }
 
+/* Under mode-based execute control bit 10 alone also makes an entry
+ * present; perms_ok() never lets a leaf hold it alone. */
 static bool present(uint64_t entry)
 {
-	return (entry & EPT_PERMS_MASK) != 0;
+	return (entry & EPT_RIGHTS_MASK) != 0;
+}
+
+static uint64_t rights_bits(unsigned int perms)
+{
+	return (perms & HVP_EPT_READ ? EPT_ENTRY_READ : 0) |
+	       (perms & HVP_EPT_WRITE ? EPT_ENTRY_WRITE : 0) |
+	       (perms & HVP_EPT_EXEC ? EPT_ENTRY_EXEC : 0) |
+	       (perms & HVP_EPT_EXEC_USER ? EPT_ENTRY_EXEC_USER : 0);
+}
+
+static unsigned int rights_of(uint64_t entry)
+{
+	return (entry & EPT_ENTRY_READ ? HVP_EPT_READ : 0) |
+	       (entry & EPT_ENTRY_WRITE ? HVP_EPT_WRITE : 0) |
+	       (entry & EPT_ENTRY_EXEC ? HVP_EPT_EXEC : 0) |
+	       (entry & EPT_ENTRY_EXEC_USER ? HVP_EPT_EXEC_USER : 0);
 }
 
 static uint64_t *table_at(const struct hvp_ept *ept, uint64_t entry)
@@ -55,7 +95,7 @@ static uint64_t *new_table(struct hvp_ept *ept, uint64_t *hpa)
 
 static uint64_t leaf(uint64_t hpa, unsigned int perms, uint64_t mem_type_bits)
 {
-	return hpa | perms | mem_type_bits;
+	return hpa | rights_bits(perms) | mem_type_bits;
 }
 
 /* Replaces a 2 MiB leaf with a table of 512 equal 4 KiB leaves. */
@@ -64,14 +104,14 @@ static bool split(struct hvp_ept *ept, uint64_t *pde)
 	uint64_t old = *pde, hpa;
 	uint64_t *pt = new_table(ept, &hpa);
 	uint64_t base = old & EPT_LARGE_ADDR_MASK;
-	uint64_t attrs = old & (EPT_PERMS_MASK | EPT_MEMTYPE_MASK | (1ull << 6));
+	uint64_t attrs = old & (EPT_RIGHTS_MASK | EPT_MEMTYPE_MASK | (1ull << 6));
 
 	if (!pt)
 		return false;
 	for (unsigned int i = 0; i < EPT_ENTRIES; i++)
 		pt[i] = base + (uint64_t)i * HVP_EPT_PAGE_4K + attrs;
 	/* One store: a concurrent walker sees the old leaf or the new table. */
-	*(volatile uint64_t *)pde = hpa | HVP_EPT_RWX;
+	*(volatile uint64_t *)pde = hpa | EPT_TABLE_RIGHTS;
 	ept->splits++;
 	return true;
 }
@@ -96,7 +136,7 @@ static uint64_t *prepare(struct hvp_ept *ept, uint64_t gpa,
 
 			if (!new_table(ept, &hpa))
 				return NULL;
-			*(volatile uint64_t *)entry = hpa | HVP_EPT_RWX;
+			*(volatile uint64_t *)entry = hpa | EPT_TABLE_RIGHTS;
 		}
 		table = table_at(ept, *entry);
 	}
@@ -110,11 +150,16 @@ static bool range_ok(uint64_t gpa, uint64_t size)
 	       size <= EPT_MAX_GPA - gpa;
 }
 
-/* Write without read is an EPT misconfiguration (SDM 29.3.3.1). */
+/*
+ * Write without read is an EPT misconfiguration (SDM 29.3.3.1).  User
+ * execute without read is refused too: such a leaf would be present with
+ * mode-based execute control and not without it.
+ */
 static bool perms_ok(unsigned int perms)
 {
-	return (perms & ~HVP_EPT_RWX) == 0 &&
-	       !((perms & HVP_EPT_WRITE) && !(perms & HVP_EPT_READ));
+	return (perms & ~HVP_EPT_ALL) == 0 &&
+	       !((perms & HVP_EPT_WRITE) && !(perms & HVP_EPT_READ)) &&
+	       !((perms & HVP_EPT_EXEC_USER) && !(perms & HVP_EPT_READ));
 }
 
 enum hvp_status hvp_ept_init(struct hvp_ept *ept,
@@ -159,56 +204,65 @@ enum hvp_status hvp_ept_map(struct hvp_ept *ept, uint64_t gpa, uint64_t hpa,
 	return HVP_OK;
 }
 
-/* The leaf mapping gpa, or NULL; *large tells its size. */
+/*
+ * The leaf mapping gpa, or NULL where nothing does; *span is the size of
+ * what the answer covers: the leaf's page, or the hole a not-present
+ * entry leaves at whatever level it is found.
+ */
 static uint64_t *find_leaf(const struct hvp_ept *ept, uint64_t gpa,
-			   bool *large)
+			   uint64_t *span)
 {
 	uint64_t *table = ept->pml4;
 
-	for (enum ept_level l = LEVEL_PML4; l > LEVEL_PT; l--) {
+	for (enum ept_level l = LEVEL_PML4;; l--) {
 		uint64_t *entry = &table[index_at(gpa, l)];
 
+		*span = 1ull << (12 + 9 * l);
 		if (!present(*entry))
 			return NULL;
-		if (l == LEVEL_PD && (*entry & EPT_PAGE_SIZE_BIT)) {
-			*large = true;
+		if (l == LEVEL_PT || (l == LEVEL_PD && (*entry & EPT_PAGE_SIZE_BIT)))
 			return entry;
-		}
 		table = table_at(ept, *entry);
 	}
-	*large = false;
-	return present(table[index_at(gpa, LEVEL_PT)]) ?
-		       &table[index_at(gpa, LEVEL_PT)] : NULL;
 }
 
 /*
- * Rewrites the rights of every page in the range (0 makes it not present).
- * Whole 2 MiB leaves are changed in place; partly covered ones are split.
+ * Gives every mapped page in the range the rights (old & ~clear) | set;
+ * with none_ok, no rights at all (not present).  Whole 2 MiB leaves are
+ * changed in place; partly covered ones are split.  Holes are skipped
+ * whole, or refused with require_mapped.
  */
 static enum hvp_status change_perms(struct hvp_ept *ept, uint64_t gpa,
-				    uint64_t size, unsigned int perms,
-				    bool require_mapped)
+				    uint64_t size, unsigned int clear,
+				    unsigned int set, bool require_mapped,
+				    bool none_ok)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint64_t off = 0; off < size;) {
-			uint64_t at = gpa + off;
-			bool large = false;
-			uint64_t *entry = find_leaf(ept, at, &large);
-			bool whole = large && at % HVP_EPT_PAGE_2M == 0 &&
-				     size - off >= HVP_EPT_PAGE_2M;
+			uint64_t at = gpa + off, span;
+			uint64_t *entry = find_leaf(ept, at, &span);
+			uint64_t step = span - (at & (span - 1));
+			unsigned int perms;
 
 			if (!entry) {
 				if (require_mapped)
 					return HVP_E_NOT_MAPPED; /* pass 0 */
-				off += HVP_EPT_PAGE_4K;
+				off += step;
 				continue;
 			}
-			if (large && !whole && pass == 0 &&
-			    !prepare(ept, at, LEVEL_PT))
-				return HVP_E_NO_MEMORY;
+			perms = (rights_of(*entry) & ~clear) | set;
+			if (pass == 0 && (!perms_ok(perms) || (!perms && !none_ok)))
+				return HVP_E_INVALID;
+			if (step != span || size - off < span) {
+				/* A 2 MiB leaf the range covers in part. */
+				if (pass == 0 && !prepare(ept, at, LEVEL_PT))
+					return HVP_E_NO_MEMORY;
+				step = HVP_EPT_PAGE_4K;
+			}
 			if (pass == 1)
-				*entry = (*entry & ~EPT_PERMS_MASK) | perms;
-			off += whole ? HVP_EPT_PAGE_2M : HVP_EPT_PAGE_4K;
+				*entry = (*entry & ~EPT_RIGHTS_MASK) |
+					 rights_bits(perms);
+			off += step;
 		}
 	}
 	return HVP_OK;
@@ -218,7 +272,7 @@ enum hvp_status hvp_ept_unmap(struct hvp_ept *ept, uint64_t gpa, uint64_t size)
 {
 	if (!range_ok(gpa, size))
 		return HVP_E_INVALID;
-	return change_perms(ept, gpa, size, 0, false);
+	return change_perms(ept, gpa, size, HVP_EPT_ALL, 0, false, true);
 }
 
 enum hvp_status hvp_ept_set_perms(struct hvp_ept *ept, uint64_t gpa,
@@ -226,26 +280,37 @@ enum hvp_status hvp_ept_set_perms(struct hvp_ept *ept, uint64_t gpa,
 {
 	if (!range_ok(gpa, size) || !perms_ok(perms))
 		return HVP_E_INVALID;
-	return change_perms(ept, gpa, size, perms, true);
+	return change_perms(ept, gpa, size, HVP_EPT_ALL, perms, true, false);
+}
+
+enum hvp_status hvp_ept_update_perms(struct hvp_ept *ept, uint64_t gpa,
+				     uint64_t size, unsigned int clear,
+				     unsigned int set)
+{
+	if (!range_ok(gpa, size) || ((clear | set) & ~HVP_EPT_ALL))
+		return HVP_E_INVALID;
+	return change_perms(ept, gpa, size, clear, set, false, false);
 }
 
 enum hvp_status hvp_ept_lookup(const struct hvp_ept *ept, uint64_t gpa,
 			       struct hvp_ept_mapping *out)
 {
-	bool large = false;
+	uint64_t span;
 	const uint64_t *entry;
+	bool large;
 
 	*out = (struct hvp_ept_mapping){ 0 };
 	if (gpa >= EPT_MAX_GPA)
 		return HVP_E_INVALID;
-	entry = find_leaf(ept, gpa, &large);
+	entry = find_leaf(ept, gpa, &span);
 	if (!entry)
 		return HVP_OK;
+	large = span == HVP_EPT_PAGE_2M;
 	out->present = true;
-	out->page_size = large ? HVP_EPT_PAGE_2M : HVP_EPT_PAGE_4K;
+	out->page_size = span;
 	out->hpa = (*entry & (large ? EPT_LARGE_ADDR_MASK : EPT_ADDR_MASK)) +
 		   (gpa & (out->page_size - 1));
-	out->perms = (unsigned int)(*entry & EPT_PERMS_MASK);
+	out->perms = rights_of(*entry);
 	out->mem_type = (enum hvp_mem_type)((*entry & EPT_MEMTYPE_MASK) >>
 					    EPT_MEMTYPE_SHIFT);
 	return HVP_OK;

@@ -23,11 +23,21 @@
 
 #include "hvpatch/abi.h"
 
-/* Access rights, bits 2:0 of an EPT entry (SDM Vol. 3C, Table 29-6). */
+/*
+ * Abstract access rights, small enough for the uint8_t arrays that save
+ * them; ept.c maps them to entry bits (SDM Vol. 3C, "Format of an EPT
+ * Page-Table Entry that Maps a 4-KByte Page").  HVP_EPT_EXEC allows
+ * instruction fetches from supervisor-mode linear addresses when
+ * mode-based execute control is on, and every fetch when it is off;
+ * HVP_EPT_EXEC_USER allows fetches from user-mode linear addresses, and
+ * is ignored by the CPU while that control is off.
+ */
 #define HVP_EPT_READ 0x1u
 #define HVP_EPT_WRITE 0x2u
 #define HVP_EPT_EXEC 0x4u
+#define HVP_EPT_EXEC_USER 0x8u
 #define HVP_EPT_RWX (HVP_EPT_READ | HVP_EPT_WRITE | HVP_EPT_EXEC)
+#define HVP_EPT_ALL (HVP_EPT_RWX | HVP_EPT_EXEC_USER)
 
 /* EPT memory types, bits 5:3 of a leaf (SDM Vol. 3C, 29.3.7). */
 enum hvp_mem_type {
@@ -63,7 +73,7 @@ struct hvp_ept_mapping {
 	bool present;
 	uint64_t hpa;       /* host-physical address of the byte */
 	uint64_t page_size; /* HVP_EPT_PAGE_4K or HVP_EPT_PAGE_2M */
-	unsigned int perms; /* HVP_EPT_* */
+	unsigned int perms; /* HVP_EPT_READ .. HVP_EPT_EXEC_USER */
 	enum hvp_mem_type mem_type;
 };
 
@@ -87,8 +97,21 @@ enum hvp_status hvp_ept_unmap(struct hvp_ept *ept, uint64_t gpa,
 enum hvp_status hvp_ept_set_perms(struct hvp_ept *ept, uint64_t gpa,
 				  uint64_t size, unsigned int perms);
 
+/*
+ * Takes the rights in `clear` from, and then adds those in `set` to,
+ * every mapped page of the range; holes are skipped a whole table at a
+ * time, so the range may be the whole guest-physical space.  2 MiB leaves
+ * the range covers whole stay whole.
+ */
+enum hvp_status hvp_ept_update_perms(struct hvp_ept *ept, uint64_t gpa,
+				     uint64_t size, unsigned int clear,
+				     unsigned int set);
+
 enum hvp_status hvp_ept_lookup(const struct hvp_ept *ept, uint64_t gpa,
 			       struct hvp_ept_mapping *out);
+
+/* Every guest-physical address a 4-level walk can translate. */
+#define HVP_EPT_MAX_GPA (1ull << 48)
 
 /* The EPTP VMCS field: WB paging structures, 4-level walk (SDM 25.6.11). */
 uint64_t hvp_ept_pointer(const struct hvp_ept *ept);

@@ -19,14 +19,25 @@ static const char *const region_names[HVP_REGION_COUNT] = {
  * Guest rights after lock (SDM Vol. 3C, 29.3.2, EPT access rights).  None
  * is writable.  Rodata keeps execute: Linux maps the vDSO to user space
  * straight from its image inside the rodata range (raw_data, in
- * .data..ro_after_init), and EPT rights cannot tell a user fetch from a
- * kernel one without mode-based execute control.
+ * .data..ro_after_init).  Without mode-based execute control EPT cannot
+ * tell a user fetch from a kernel one, so rodata stays executable for
+ * both; with it, rodata is user-execute only and text and arena
+ * supervisor-execute only (kernel_exec.h).
  */
 static const unsigned int region_perms[HVP_REGION_COUNT] = {
 	[HVP_REGION_TEXT] = HVP_EPT_READ | HVP_EPT_EXEC,
 	[HVP_REGION_RODATA] = HVP_EPT_READ | HVP_EPT_EXEC,
 	[HVP_REGION_ARENA] = HVP_EPT_READ | HVP_EPT_EXEC,
 };
+
+static const unsigned int region_perms_mbec[HVP_REGION_COUNT] = {
+	[HVP_REGION_TEXT] = HVP_EPT_READ | HVP_EPT_EXEC,
+	[HVP_REGION_RODATA] = HVP_EPT_READ | HVP_EPT_EXEC_USER,
+	[HVP_REGION_ARENA] = HVP_EPT_READ | HVP_EPT_EXEC,
+};
+
+_Static_assert(HVP_BLOCKED_WRITE_APPROVED_CODE == HVP_REGION_COUNT,
+	       "a blocked write's detail: a region kind, or approved code");
 
 void hvp_engine_log(struct hvp_engine *e, enum hvp_log_level level,
 		    const char *fmt, ...)
@@ -78,7 +89,7 @@ enum hvp_status hvp_engine_refuse(struct hvp_engine *e, enum hvp_status status,
  * HVP_REFUSAL_BURST or a power of two: a flood of a billion leaves 34
  * lines, so it can neither roll the log ring over nor hide its own size.
  */
-static bool refusal_recorded(uint64_t n)
+bool hvp_engine_recorded(uint64_t n)
 {
 	return n <= HVP_REFUSAL_BURST || (n & (n - 1)) == 0;
 }
@@ -92,7 +103,7 @@ enum hvp_status hvp_engine_refuse_call(struct hvp_engine *e,
 		return hvp_engine_refuse(e, status, what);
 	e->counters.refusals[status]++;
 	n = ++e->counters.call_refusals[status];
-	if (!refusal_recorded(n)) {
+	if (!hvp_engine_recorded(n)) {
 		e->counters.unrecorded[status]++;
 		return status;
 	}
@@ -106,10 +117,10 @@ enum hvp_status hvp_engine_refuse_call(struct hvp_engine *e,
 }
 
 void hvp_engine_blocked_write(struct hvp_engine *e, uint64_t gpa,
-			      enum hvp_region_kind kind)
+			      uint32_t detail)
 {
 	e->counters.blocked_writes++;
-	hvp_engine_event(e, HVP_AUDIT_BLOCKED_WRITE, HVP_OK, 0, gpa, (uint32_t)kind);
+	hvp_engine_event(e, HVP_AUDIT_BLOCKED_WRITE, HVP_OK, 0, gpa, detail);
 }
 
 void hvp_engine_blocked_control(struct hvp_engine *e, enum hvp_pinned what,
@@ -358,6 +369,8 @@ static enum hvp_status protect_pages(struct hvp_engine *e)
 	/* Scratch for the old rights: the undo buffer is unused before lock. */
 	uint8_t *old_perms = e->undo;
 	struct hvp_ept *ept = e->platform->ept;
+	const unsigned int *perms = e->platform->mbec ? region_perms_mbec :
+							region_perms;
 
 	_Static_assert(sizeof(e->undo) >= HVP_MAX_PROTECTED_PAGES,
 		       "undo buffer holds one byte per protected page");
@@ -373,7 +386,7 @@ static enum hvp_status protect_pages(struct hvp_engine *e)
 			    !m.present ||
 			    hvp_ept_set_perms(ept, e->page_gpa[page],
 					      HVP_PAGE_SIZE,
-					      region_perms[k]) != HVP_OK) {
+					      perms[k]) != HVP_OK) {
 				restore_perms(e, old_perms, page);
 				return HVP_E_NO_MEMORY;
 			}
@@ -406,11 +419,17 @@ enum hvp_status hvp_engine_lock(struct hvp_engine *e, uint64_t cr3,
 		if (status == HVP_OK)
 			status = hvp_jump_label_index(e);
 		if (status == HVP_OK)
-			status = protect_pages(e);
+			status = hvp_kernel_exec_lock(e, cr3);
 		if (status == HVP_OK) {
-			status = hvp_translation_pin(e, cr3);
+			status = protect_pages(e);
+			if (status == HVP_OK) {
+				status = hvp_translation_pin(e, cr3);
+				if (status != HVP_OK)
+					restore_perms(e, e->undo, e->page_count);
+			}
+			/* After the regions' rights: it restores execute. */
 			if (status != HVP_OK)
-				restore_perms(e, e->undo, e->page_count);
+				hvp_kernel_exec_unlock(e);
 		}
 		e->locked = status == HVP_OK;
 	}

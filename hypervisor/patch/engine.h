@@ -17,6 +17,7 @@
 #include "hvp_crypto.h"
 #include "hvpatch/abi.h"
 #include "patch/audit.h"
+#include "patch/kernel_exec.h"
 #include "patch/platform.h"
 #include "patch/translation.h"
 
@@ -82,6 +83,8 @@ struct hvp_engine_counters {
 	uint64_t jump_label_int3;   /* INT3s at switching sites run for the guest */
 	uint64_t last_hold_cycles; /* vCPUs held by the last commit/revert */
 	uint64_t max_hold_cycles;
+	uint64_t blocked_execs;    /* kernel fetches refused (MBEC) */
+	uint64_t new_kernel_code;  /* EPT leaves kernel_exec = any opened */
 };
 
 struct hvp_engine {
@@ -125,6 +128,9 @@ struct hvp_engine {
 
 	struct hvp_engine_counters counters;
 	struct hvp_audit audit;
+
+	/* Code the kernel may run besides text and arena (kernel_exec.h). */
+	struct hvp_kernel_exec kernel_exec;
 
 	/* The paging structures behind the protected pages (translation.h). */
 	struct hvp_translation translation;
@@ -190,9 +196,10 @@ enum hvp_status hvp_engine_refuse(struct hvp_engine *e, enum hvp_status status,
 enum hvp_status hvp_engine_refuse_call(struct hvp_engine *e,
 				       enum hvp_status status, const char *what);
 
-/* Counts and audits a guest write to protected memory that EPT stopped. */
+/* Counts and audits a guest write to protected memory that EPT stopped;
+ * detail is the region's kind or HVP_BLOCKED_WRITE_APPROVED_CODE. */
 void hvp_engine_blocked_write(struct hvp_engine *e, uint64_t gpa,
-			      enum hvp_region_kind kind);
+			      uint32_t detail);
 
 /* Counts and audits a refused change of control state pinned at lock
  * (enum hvp_pinned); value is the MSR or the address asked for. */

@@ -21,6 +21,10 @@ void hvp_engine_log(struct hvp_engine *e, enum hvp_log_level level,
 		    const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Is the n-th event of a kind that anyone may repeat at will logged?
+ * The first HVP_REFUSAL_BURST, then each power of two. */
+bool hvp_engine_recorded(uint64_t n);
+
 void hvp_engine_event(struct hvp_engine *e, enum hvp_audit_type type,
 		      enum hvp_status status, uint32_t patch_id,
 		      uint64_t sequence, uint32_t detail);

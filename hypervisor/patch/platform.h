@@ -11,6 +11,7 @@
 #define HVPATCH_PATCH_PLATFORM_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,14 @@ struct hvp_platform {
 				       uint64_t *expected, uint64_t desired);
 	/* The EPT every vCPU uses; the engine edits its permissions. */
 	struct hvp_ept *ept;
+	/*
+	 * Mode-based execute control for EPT is in force (SDM Vol. 3C, "EPT
+	 * Translation Mechanism"): HVP_EPT_EXEC then allows supervisor-mode
+	 * fetches only, HVP_EPT_EXEC_USER user-mode ones (kernel_exec.h).
+	 * The VMX layer sets it where the CPU has the control; host tests
+	 * switch it.
+	 */
+	bool mbec;
 	/* Holds every other vCPU in VMX root until resume_others(). */
 	enum hvp_status (*pause_others)(void *ctx);
 	void (*resume_others)(void *ctx);

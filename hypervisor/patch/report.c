@@ -8,7 +8,10 @@ _Static_assert(HVP_REGION_COUNT == sizeof(((struct hvp_status_info *)0)->region_
 void hvp_engine_report_status(const struct hvp_engine *e,
 			      struct hvp_status_info *s)
 {
-	s->flags = e->locked ? HVP_STATUS_LOCKED : 0;
+	s->flags = (e->locked ? HVP_STATUS_LOCKED : 0) |
+		   (e->platform->mbec ? HVP_STATUS_MBEC : 0) |
+		   (e->kernel_exec.mode == HVP_KERNEL_EXEC_ANY ?
+			    HVP_STATUS_KERNEL_EXEC_ANY : 0);
 	s->key_count = e->key_count;
 	for (uint32_t i = 0; i < HVP_MAX_APPLIED; i++)
 		s->applied_count += e->patches[i].id != 0;
@@ -61,6 +64,8 @@ void hvp_engine_report_counters(const struct hvp_engine *e,
 	c->audit_floodable_overwritten = hvp_audit_overwritten(&e->audit, HVP_AUDIT_FLOODABLE);
 	c->blocked_control_writes = e->counters.blocked_control_writes;
 	c->jump_label_int3 = e->counters.jump_label_int3;
+	c->blocked_execs = e->counters.blocked_execs;
+	c->new_kernel_code = e->counters.new_kernel_code;
 }
 
 uint32_t hvp_engine_audit_read(const struct hvp_engine *e, uint64_t from,

@@ -19,6 +19,8 @@ struct hv {
 	/* A zeroed pool page, never written: what reads of the hypervisor's
 	 * memory see (exit_hvmem.c). */
 	uint64_t zero_page_hpa;
+	/* Mode-based execute control for EPT is on in every VMCS. */
+	bool mbec;
 	uint32_t vcpu_count;
 	/* After lock: CR0.WP, CR4.SMEP and CR4.SMAP may not be cleared. */
 	volatile bool cr_pinning;

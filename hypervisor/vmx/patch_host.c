@@ -64,7 +64,8 @@ static uint64_t timestamp(void *ctx)
 	return rdtsc();
 }
 
-static const struct hvp_platform platform = {
+/* Not const: mbec is only known at setup. */
+static struct hvp_platform platform = {
 	.read_gpa = read_gpa, .write_gpa = write_gpa, .cmpxchg_gpa = cmpxchg_gpa,
 	.ept = &hv.ept,
 	.pause_others = pause_others, .resume_others = resume_others,
@@ -85,8 +86,26 @@ void hvp_patch_host_leave(void)
 	__atomic_store_n(&engine_busy, 0, __ATOMIC_RELEASE);
 }
 
+/* hvpatch.conf's kernel_exec, any value but "any" meaning approved. */
+static bool start_kernel_exec(void)
+{
+	enum hvp_kernel_exec_mode mode = hv.boot->kernel_exec == HVP_KERNEL_EXEC_ANY ?
+						 HVP_KERNEL_EXEC_ANY : HVP_KERNEL_EXEC_APPROVED;
+
+	if (hvp_kernel_exec_start(&hv_engine, mode) != HVP_OK) {
+		hvp_error("out of reserved memory for the EPT of start-up code\n");
+		return false;
+	}
+	if (hv.mbec)
+		hvp_info("MBEC: in force, kernel_exec %s\n", hvp_kernel_exec_name(mode));
+	else
+		hvp_warn("MBEC: not available: new kernel code can still run (see docs/threat-model.md)\n");
+	return true;
+}
+
 bool hvp_patch_host_init(void)
 {
+	platform.mbec = hv.mbec;
 	hvp_engine_init(&hv_engine, &platform);
 	for (uint32_t i = 0; i < hv.boot->key_count && i < HVP_BOOT_MAX_KEYS; i++) {
 		struct hvp_pubkey key;
@@ -103,5 +122,5 @@ bool hvp_patch_host_init(void)
 	}
 	if (!hv_engine.key_count)
 		hvp_warn("no signing key enrolled: every patch will be refused\n");
-	return true;
+	return start_kernel_exec();
 }

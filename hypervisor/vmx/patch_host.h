@@ -14,7 +14,8 @@
 
 extern struct hvp_engine hv_engine;
 
-/* Once, at setup: the platform, and the loader's keys. */
+/* Once, at setup, after the EPT identity map: the platform, the loader's
+ * keys and kernel_exec (patch/kernel_exec.h).  False when out of memory. */
 bool hvp_patch_host_init(void);
 /*
  * One engine call at a time, from any vCPU: hypercalls and static-key

@@ -131,6 +131,8 @@ const struct hvp_entry_points *hvp_setup(struct hvp_boot_info *info)
 		hvp_error("VT-x cannot be used: %s\n", reason);
 		return NULL;
 	}
+	/* Checked before use, as every optional control (SDM Vol. 3D, A.3.3). */
+	hv.mbec = hvp_vmx_allows(hv.caps.procbased2, VMX_PROC2_MODE_BASED_EPT_EXEC);
 	hv.cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
 	hv.cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
 	hv.cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
@@ -148,7 +150,8 @@ const struct hvp_entry_points *hvp_setup(struct hvp_boot_info *info)
 		hvp_error("out of reserved memory building page tables\n");
 		return NULL;
 	}
-	hvp_patch_host_init();
+	if (!hvp_patch_host_init())
+		return NULL;
 	hv.vcpu_count = info->cpu_count;
 	for (uint32_t i = 0; i < hv.vcpu_count; i++)
 		if (!(hv.vcpus[i] = new_vcpu(i))) {

@@ -338,6 +338,12 @@ struct hvp_bundle_signature {
 
 /* The hypervisor's answer to HVP_HC_STATUS. */
 #define HVP_STATUS_LOCKED (1u << 0)
+/* Mode-based execute control for EPT is in force: after lock the kernel
+ * runs only code approved at lock.  Clear: new kernel code can still run. */
+#define HVP_STATUS_MBEC (1u << 1)
+/* kernel_exec = any: with MBEC, a kernel fetch from a page not approved
+ * at lock is allowed (and logged) instead of refused. */
+#define HVP_STATUS_KERNEL_EXEC_ANY (1u << 2)
 struct hvp_status_info {
 	hvp_u32 abi_version;
 	hvp_u32 flags;             /* HVP_STATUS_* */
@@ -389,6 +395,11 @@ struct hvp_counters {
 					 * MSRs, breakpoints refused */
 	hvp_u64 jump_label_int3;   /* INT3s at switching static-key sites,
 				    * run by the hypervisor */
+	/* With MBEC, after lock: kernel fetches from pages not approved at
+	 * lock that were refused (kernel_exec = approved), and the pages
+	 * such fetches were allowed from (kernel_exec = any). */
+	hvp_u64 blocked_execs;
+	hvp_u64 new_kernel_code;
 };
 
 /* ------------------------------------------------------------------ */
@@ -405,10 +416,22 @@ enum hvp_audit_type {
 	/* a page-table write or CR3 load that would change how protected
 	 * memory is mapped (sequence: the GPA; status says why) */
 	HVP_AUDIT_BLOCKED_MAPPING = 7,
-	HVP_AUDIT_BLOCKED_CONTROL = 8 /* a change of state pinned at lock
-				       * (detail: enum hvp_pinned; sequence:
-				       * the MSR, or the address asked for) */
+	HVP_AUDIT_BLOCKED_CONTROL = 8, /* a change of state pinned at lock
+					* (detail: enum hvp_pinned; sequence:
+					* the MSR, or the address asked for) */
+	/* With MBEC, after lock, a kernel fetch from a page not approved at
+	 * lock (sequence: the GPA; detail: the CPL): refused under
+	 * kernel_exec = approved, ... */
+	HVP_AUDIT_BLOCKED_EXEC = 9,
+	/* ... allowed under kernel_exec = any, for the whole EPT page
+	 * (detail: its size in KiB) */
+	HVP_AUDIT_NEW_KERNEL_CODE = 10
 };
+
+/* The detail of a HVP_AUDIT_BLOCKED_WRITE: the region written, or this
+ * for kernel code approved at lock outside them (module text, start-up
+ * code; only with MBEC). */
+#define HVP_BLOCKED_WRITE_APPROVED_CODE 3u
 
 /* Control state pinned at lock, per vCPU: what a refused change aimed at. */
 enum hvp_pinned {
@@ -451,7 +474,7 @@ _Static_assert(HVP_STATUS_COUNT <= HVP_REFUSAL_SLOTS, "hvp_counters.refusals is 
 HVP_ABI_ASSERT_SIZE(struct hvp_page_list, 8);
 HVP_ABI_ASSERT_SIZE(struct hvp_status_info, 168);
 HVP_ABI_ASSERT_SIZE(struct hvp_patch_info, 56);
-HVP_ABI_ASSERT_SIZE(struct hvp_counters, 1208);
+HVP_ABI_ASSERT_SIZE(struct hvp_counters, 1224);
 HVP_ABI_ASSERT_SIZE(struct hvp_bundle_header, 128);
 HVP_ABI_ASSERT_SIZE(struct hvp_replacement, 104);
 HVP_ABI_ASSERT_SIZE(struct hvp_field, 24);

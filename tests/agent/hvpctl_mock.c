@@ -10,6 +10,8 @@
  *                lines "line NNN\n" of which the ring kept the last 800
  *                (three pages); APPLY wants HVPBNDL1 magic
  *   empty        locked, nothing applied, empty log
+ *   mbec, mbec-any  locked, with mode-based execute control in force and
+ *                kernel_exec approved or any
  *   refuse=N     every call answered with status N
  */
 #include <errno.h>
@@ -36,6 +38,10 @@ static void fill_status(struct hvp_status_info *st, bool empty)
 	memset(st, 0, sizeof(*st));
 	st->abi_version = HVP_ABI_VERSION;
 	st->flags = HVP_STATUS_LOCKED;
+	if (!strncmp(scenario(), "mbec", 4))
+		st->flags |= HVP_STATUS_MBEC;
+	if (!strcmp(scenario(), "mbec-any"))
+		st->flags |= HVP_STATUS_KERNEL_EXEC_ANY;
 	st->cpu_count = 2;
 	st->key_count = 1;
 	st->applied_count = empty ? 0 : 2;

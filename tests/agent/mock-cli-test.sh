@@ -64,6 +64,11 @@ expect locked 1 'bad command' apply
 
 # A locked guest (default scenario).
 expect locked 0 '^protection: LOCKED$' status
+expect locked 0 '^kernel exec: no MBEC on this CPU: new kernel code can still run$' status
+expect mbec 0 '^kernel exec: MBEC in force, approved code only$' status
+expect mbec-any 0 '^kernel exec: MBEC in force, new kernel code allowed and logged \(kernel_exec any\)$' status
+expect_json mbec 0 'j["mbec"] and j["kernel_exec"] == "approved" and j["flags"] == 3' status
+expect_json locked 0 'not j["mbec"] and j["kernel_exec_text"] == "no MBEC on this CPU: new kernel code can still run"' status
 expect locked 0 '^build-id: a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3$' status
 expect locked 0 '^3 +2 +6 +0xffffffffc0001040' list
 expect locked 0 '^150 +1150000 ' log

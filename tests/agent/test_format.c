@@ -112,6 +112,7 @@ static void test_status_text(void **state)
 	CAPTURE(out, hvpctl_print_status(f, &st, false));
 	assert_string_equal(out,
 			    "protection: LOCKED\n"
+			    "kernel exec: no MBEC on this CPU: new kernel code can still run\n"
 			    "abi version: 1\n"
 			    "cpus: 2, enrolled keys: 1, applied patches: 0\n"
 			    "build-id: dead01\n"
@@ -126,6 +127,7 @@ static void test_status_text(void **state)
 	st.build_id_len = 200; /* a bad length must not read past build_id */
 	CAPTURE(out, hvpctl_print_status(f, &st, false));
 	assert_non_null(strstr(out, "protection: NOT LOCKED"));
+	assert_non_null(strstr(out, "\nkernel exec: no MBEC on this CPU: new kernel code can still run\n"));
 	{
 		char want[96] = "build-id: dead01ff";
 
@@ -134,6 +136,15 @@ static void test_status_text(void **state)
 		strcat(want, "\n");
 		assert_non_null(strstr(out, want));
 	}
+	free(out);
+	st.flags = HVP_STATUS_LOCKED | HVP_STATUS_MBEC;
+	CAPTURE(out, hvpctl_print_status(f, &st, false));
+	assert_non_null(strstr(out, "\nkernel exec: MBEC in force, approved code only\n"));
+	free(out);
+	st.flags |= HVP_STATUS_KERNEL_EXEC_ANY;
+	CAPTURE(out, hvpctl_print_status(f, &st, false));
+	assert_non_null(strstr(out, "\nkernel exec: MBEC in force, new kernel code allowed and "
+				    "logged (kernel_exec any)\n"));
 	free(out);
 }
 
@@ -145,7 +156,10 @@ static void test_status_json(void **state)
 	CAPTURE(out, hvpctl_print_status(f, &st, true));
 	assert_string_equal(out,
 			    "{\"command\": \"status\", \"ok\": true, \"abi_version\": 1, "
-			    "\"locked\": true, \"flags\": 1, \"cpu_count\": 2, \"key_count\": 1, "
+			    "\"locked\": true, \"flags\": 1, \"mbec\": false, "
+			    "\"kernel_exec\": \"approved\", \"kernel_exec_text\": "
+			    "\"no MBEC on this CPU: new kernel code can still run\", "
+			    "\"cpu_count\": 2, \"key_count\": 1, "
 			    "\"applied_count\": 0, \"build_id\": \"dead01\", "
 			    "\"reserved_base\": \"0x7e000000\", \"reserved_size\": 16777216, "
 			    "\"regions\": [{\"name\": \"text\", \"gva\": \"0xffffffff81000000\", \"size\": 4096}, "
@@ -153,6 +167,10 @@ static void test_status_json(void **state)
 			    "{\"name\": \"arena\", \"gva\": \"0xffffffffc0001000\", \"size\": 65536}], "
 			    "\"arena_used\": 5, \"applies\": 1, \"reverts\": 2, \"refusals\": 3, "
 			    "\"blocked_writes\": 4, \"last_hold_cycles\": 18446744073709551615}\n");
+	free(out);
+	st.flags = HVP_STATUS_LOCKED | HVP_STATUS_MBEC | HVP_STATUS_KERNEL_EXEC_ANY;
+	CAPTURE(out, hvpctl_print_status(f, &st, true));
+	assert_non_null(strstr(out, "\"flags\": 7, \"mbec\": true, \"kernel_exec\": \"any\", "));
 	free(out);
 }
 
@@ -166,13 +184,14 @@ static void test_counters_only_nonzero(void **state)
 				 "blocked writes: 0 to protected memory, 0 to control registers, "
 				 "0 to pinned IDTR, GDTR, MSRs, breakpoints\n"
 				 "static-key switch steps done by the hypervisor: 0\n"
-				 "INT3s at switching static-key sites run by the hypervisor: 0\n");
+				 "INT3s at switching static-key sites run by the hypervisor: 0\n"
+				 "kernel fetches outside approved code (MBEC): 0 refused, 0 pages allowed\n");
 	free(out);
 	CAPTURE(out, hvpctl_print_counters(f, &c, true));
 	assert_string_equal(out, "{\"command\": \"counters\", \"ok\": true, \"refusals\": {}, "
 				 "\"exits\": {}, \"blocked_writes\": 0, \"blocked_cr_writes\": 0, "
 				 "\"blocked_control_writes\": 0, \"jump_label_writes\": 0, "
-				 "\"jump_label_int3\": 0}\n");
+				 "\"jump_label_int3\": 0, \"blocked_execs\": 0, \"new_kernel_code\": 0}\n");
 	free(out);
 
 	c.refusals[HVP_E_PREIMAGE] = 2;
@@ -183,6 +202,8 @@ static void test_counters_only_nonzero(void **state)
 	c.blocked_control_writes = 4;
 	c.jump_label_writes = 12;
 	c.jump_label_int3 = 5;
+	c.blocked_execs = 3;
+	c.new_kernel_code = 2;
 	CAPTURE(out, hvpctl_print_counters(f, &c, false));
 	assert_string_equal(out,
 			    "refusals:\n"
@@ -194,14 +215,15 @@ static void test_counters_only_nonzero(void **state)
 			    "blocked writes: 0 to protected memory, 9 to control registers, "
 			    "4 to pinned IDTR, GDTR, MSRs, breakpoints\n"
 			    "static-key switch steps done by the hypervisor: 12\n"
-			    "INT3s at switching static-key sites run by the hypervisor: 5\n");
+			    "INT3s at switching static-key sites run by the hypervisor: 5\n"
+			    "kernel fetches outside approved code (MBEC): 3 refused, 2 pages allowed\n");
 	free(out);
 	CAPTURE(out, hvpctl_print_counters(f, &c, true));
 	assert_string_equal(out, "{\"command\": \"counters\", \"ok\": true, \"refusals\": "
 				 "{\"HVP_E_PREIMAGE\": 2, \"HVP_E_RELOC_OUTSIDE_IMAGE\": 1}, \"exits\": "
 				 "{\"10\": 7, \"79\": 1}, \"blocked_writes\": 0, \"blocked_cr_writes\": 9, "
 				 "\"blocked_control_writes\": 4, \"jump_label_writes\": 12, "
-				 "\"jump_label_int3\": 5}\n");
+				 "\"jump_label_int3\": 5, \"blocked_execs\": 3, \"new_kernel_code\": 2}\n");
 	free(out);
 }
 
@@ -265,6 +287,8 @@ static void test_audit(void **state)
 	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_WRITE), "BLOCKED_WRITE");
 	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_MAPPING), "BLOCKED_MAPPING");
 	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_CONTROL), "BLOCKED_CONTROL");
+	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_BLOCKED_EXEC), "BLOCKED_EXEC");
+	assert_string_equal(hvpctl_audit_type_name(HVP_AUDIT_NEW_KERNEL_CODE), "NEW_KERNEL_CODE");
 }
 
 static void test_list(void **state)

@@ -29,9 +29,11 @@ ENGINE_TEST_LDLIBS := $(HOST_CRYPTO_LIB) -lmbedtls -lmbedx509 -lmbedcrypto \
 	-lcmocka
 
 # The engine against the simulated guest: bundles end to end, the
-# static-key switches and the translation pinning after lock.
+# static-key switches, the translation pinning after lock and the kernel
+# code allowed under mode-based execute control.
 $(BUILD)/tests/test_engine $(BUILD)/tests/test_jump_label \
-$(BUILD)/tests/test_translation: $(BUILD)/tests/test_%: \
+$(BUILD)/tests/test_translation $(BUILD)/tests/test_kernel_exec: \
+		$(BUILD)/tests/test_%: \
 		tests/unit/test_%.c $(ENGINE_TEST_SRCS) \
 		$(wildcard hypervisor/*/*.h tests/unit/*.h tests/unit/sim/*.h) \
 		include/hvpatch/abi.h $(HOST_CRYPTO_LIB)
@@ -39,14 +41,16 @@ $(BUILD)/tests/test_translation: $(BUILD)/tests/test_%: \
 	$(HOST_CC) $(UNIT_CFLAGS) -Itools/hvpatch -o $@ $(filter %.c,$^) \
 		$(ENGINE_TEST_LDLIBS)
 
-.PHONY: test-engine test-jump-label test-translation
+.PHONY: test-engine test-jump-label test-translation test-kernel-exec
 test-engine: $(BUILD)/tests/test_engine
 	$<
 test-jump-label: $(BUILD)/tests/test_jump_label
 	$<
 test-translation: $(BUILD)/tests/test_translation
 	$<
-TEST_TARGETS += test-engine test-jump-label test-translation
+test-kernel-exec: $(BUILD)/tests/test_kernel_exec
+	$<
+TEST_TARGETS += test-engine test-jump-label test-translation test-kernel-exec
 
 # The hypervisor's other portable parts: mm's MTRR types and MMIO-write
 # decoder, the VT-x verdict, lib's formatter and byte ring.

@@ -112,7 +112,7 @@ static void write_build_id_note(struct fixture *f)
 }
 
 /* Text, rodata (with the jump table if asked), arena; then lock. */
-static void register_and_lock(struct fixture *f, bool jump_table)
+static enum hvp_status register_and_lock(struct fixture *f, bool jump_table)
 {
 	if (hvp_engine_register(f->engine, HVP_REGION_TEXT, FX_TEXT_GVA,
 				FX_TEXT_SIZE) != HVP_OK ||
@@ -124,9 +124,14 @@ static void register_and_lock(struct fixture *f, bool jump_table)
 	    hvp_engine_register(f->engine, HVP_REGION_ARENA, FX_ARENA_GVA,
 				FX_ARENA_SIZE) != HVP_OK ||
 	    hvp_engine_register_image(f->engine, FX_IMAGE_GVA,
-				      FX_IMAGE_SIZE) != HVP_OK ||
-	    hvp_engine_lock(f->engine, f->cr3, FX_RODATA_GVA + 0x40) != HVP_OK)
+				      FX_IMAGE_SIZE) != HVP_OK)
 		abort();
+	return hvp_engine_lock(f->engine, f->cr3, FX_RODATA_GVA + 0x40);
+}
+
+enum hvp_status fx_lock(struct fixture *f)
+{
+	return register_and_lock(f, false);
 }
 
 void fx_init(struct fixture *f, bool lock)
@@ -160,8 +165,8 @@ void fx_init(struct fixture *f, bool lock)
 	if (!signer_generate(&f->signer) ||
 	    hvp_engine_enroll_key(f->engine, &f->signer.public_key) != HVP_OK)
 		abort();
-	if (lock)
-		register_and_lock(f, false);
+	if (lock && register_and_lock(f, false) != HVP_OK)
+		abort();
 }
 
 const struct fx_jump_site fx_jump_sites[FX_JUMP_SITES] = {
@@ -218,7 +223,8 @@ void fx_init_jump_labels(struct fixture *f)
 			*fx_text(f, s->code + b) = form[b];
 		put_jump_entry(f, i);
 	}
-	register_and_lock(f, true);
+	if (register_and_lock(f, true) != HVP_OK)
+		abort();
 }
 
 void fx_destroy(struct fixture *f)

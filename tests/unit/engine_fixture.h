@@ -60,6 +60,9 @@ struct fixture {
 
 /* Builds the guest; with lock, registers everything and locks. */
 void fx_init(struct fixture *f, bool lock);
+/* Registers text, rodata, arena and image, then locks: fx_init's lock,
+ * for a test that prepares the guest first.  The lock's status. */
+enum hvp_status fx_lock(struct fixture *f);
 
 /*
  * Static-key sites in the simulated text, listed in a __jump_table at

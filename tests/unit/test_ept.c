@@ -230,6 +230,121 @@ static void identity_map_follows_mtrrs_and_hides_the_hypervisor(void **state)
 	assert_true(lookup(f, hidden + hidden_size).present);
 }
 
+
+/* The raw leaf that maps gpa: the bits the CPU reads. */
+static uint64_t raw_leaf(struct fixture *f, uint64_t gpa)
+{
+	uint64_t *table = f->ept.pml4, entry = 0;
+
+	for (int level = 3; level >= 0; level--) {
+		entry = table[(gpa >> (12 + 9 * level)) & 511];
+		if (level == 0 || (level == 1 && (entry & (1ull << 7))))
+			break;
+		table = f->m.alloc.phys_to_virt(f->m.alloc.ctx,
+						entry & 0x000ffffffffff000ull);
+	}
+	return entry;
+}
+
+/* SDM Vol. 3C, "Format of an EPT Page-Table Entry that Maps a 4-KByte
+ * Page": read bit 0, write bit 1, (supervisor) execute bit 2, user
+ * execute bit 10. */
+#define RAW_RIGHTS ((1ull << 0) | (1ull << 1) | (1ull << 2) | (1ull << 10))
+
+static uint64_t raw_rights(unsigned int perms)
+{
+	return (perms & HVP_EPT_READ ? 1ull << 0 : 0) |
+	       (perms & HVP_EPT_WRITE ? 1ull << 1 : 0) |
+	       (perms & HVP_EPT_EXEC ? 1ull << 2 : 0) |
+	       (perms & HVP_EPT_EXEC_USER ? 1ull << 10 : 0);
+}
+
+/* Every valid combination, on a 2 MiB leaf and a 4 KiB one: the right
+ * entry bits, and lookup reports them back. */
+static void rights_encode_to_sdm_bits(void **state)
+{
+	struct fixture *f = *state;
+
+	for (unsigned int perms = 1; perms <= HVP_EPT_ALL; perms++) {
+		bool valid = !((perms & (HVP_EPT_WRITE | HVP_EPT_EXEC_USER)) &&
+			       !(perms & HVP_EPT_READ));
+
+		assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 2 * MiB, perms,
+					     HVP_MT_WB),
+				 valid ? HVP_OK : HVP_E_INVALID);
+		assert_int_equal(hvp_ept_map(&f->ept, 4 * MiB, 4 * MiB, 0x1000,
+					     perms, HVP_MT_WB),
+				 valid ? HVP_OK : HVP_E_INVALID);
+		if (!valid)
+			continue;
+		assert_int_equal(raw_leaf(f, 0x1000) & RAW_RIGHTS, raw_rights(perms));
+		assert_int_equal(raw_leaf(f, 4 * MiB) & RAW_RIGHTS, raw_rights(perms));
+		assert_int_equal(lookup(f, 0x1000).page_size, HVP_EPT_PAGE_2M);
+		assert_int_equal(lookup(f, 0x1000).perms, perms);
+		assert_int_equal(lookup(f, 4 * MiB).perms, perms);
+		/* set_perms writes the same bits. */
+		assert_int_equal(hvp_ept_set_perms(&f->ept, 0, 2 * MiB, HVP_EPT_READ), HVP_OK);
+		assert_int_equal(hvp_ept_set_perms(&f->ept, 0, 2 * MiB, perms), HVP_OK);
+		assert_int_equal(raw_leaf(f, 0x1000) & RAW_RIGHTS, raw_rights(perms));
+	}
+	/* Tables allow everything, bit 10 included: leaves decide. */
+	assert_int_equal(f->ept.pml4[0] & RAW_RIGHTS, RAW_RIGHTS);
+	assert_int_equal(f->ept.splits, 0);
+}
+
+static void split_keeps_user_execute(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned int rx_user = HVP_EPT_READ | HVP_EPT_EXEC_USER;
+
+	assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 2 * MiB, rx_user, HVP_MT_WB),
+			 HVP_OK);
+	assert_int_equal(hvp_ept_set_perms(&f->ept, 0x5000, 0x1000, HVP_EPT_RWX),
+			 HVP_OK);
+	assert_int_equal(f->ept.splits, 1);
+	assert_int_equal(raw_leaf(f, 0x5000) & RAW_RIGHTS, raw_rights(HVP_EPT_RWX));
+	for (uint64_t page = 0; page < 512; page++)
+		if (page != 5)
+			assert_int_equal(raw_leaf(f, page * 0x1000) & RAW_RIGHTS,
+					 raw_rights(rx_user));
+}
+
+/* update_perms: a mask over the whole space, holes skipped, whole leaves
+ * kept whole, nothing invalid written. */
+static void update_perms_masks_every_mapped_page(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(hvp_ept_map(&f->ept, 0, 0, 4 * MiB, HVP_EPT_ALL, HVP_MT_WB),
+			 HVP_OK);
+	assert_int_equal(hvp_ept_map(&f->ept, GiB, GiB, 0x3000, HVP_EPT_RWX,
+				     HVP_MT_UC), HVP_OK);
+	assert_int_equal(hvp_ept_set_perms(&f->ept, 0x7000, 0x1000, HVP_EPT_READ),
+			 HVP_OK);
+	assert_int_equal(f->ept.splits, 1);
+	assert_int_equal(hvp_ept_update_perms(&f->ept, 0, HVP_EPT_MAX_GPA,
+					      HVP_EPT_EXEC, 0), HVP_OK);
+	assert_int_equal(f->ept.splits, 1);
+	assert_int_equal(lookup(f, 3 * MiB).perms,
+			 HVP_EPT_READ | HVP_EPT_WRITE | HVP_EPT_EXEC_USER);
+	assert_int_equal(lookup(f, 3 * MiB).page_size, HVP_EPT_PAGE_2M);
+	assert_int_equal(lookup(f, 0x7000).perms, HVP_EPT_READ);
+	assert_int_equal(lookup(f, GiB + 0x2000).perms,
+			 HVP_EPT_READ | HVP_EPT_WRITE);
+	assert_false(lookup(f, GiB + 0x3000).present);
+	/* Part of a 2 MiB leaf: split; and nothing may lose read alone. */
+	assert_int_equal(hvp_ept_update_perms(&f->ept, 2 * MiB, 0x1000, 0,
+					      HVP_EPT_EXEC), HVP_OK);
+	assert_int_equal(f->ept.splits, 2);
+	assert_int_equal(lookup(f, 2 * MiB).perms, HVP_EPT_ALL);
+	assert_int_equal(lookup(f, 2 * MiB + 0x1000).perms,
+			 HVP_EPT_READ | HVP_EPT_WRITE | HVP_EPT_EXEC_USER);
+	assert_int_equal(hvp_ept_update_perms(&f->ept, 0, 4 * MiB, HVP_EPT_READ, 0),
+			 HVP_E_INVALID);
+	assert_int_equal(lookup(f, 3 * MiB).perms,
+			 HVP_EPT_READ | HVP_EPT_WRITE | HVP_EPT_EXEC_USER);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +357,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(allocation_failure_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(eptp_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(identity_map_follows_mtrrs_and_hides_the_hypervisor,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(rights_encode_to_sdm_bits, setup, teardown),
+		cmocka_unit_test_setup_teardown(split_keeps_user_execute, setup, teardown),
+		cmocka_unit_test_setup_teardown(update_perms_masks_every_mapped_page,
 						setup, teardown),
 	};
 

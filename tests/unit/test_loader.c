@@ -34,6 +34,7 @@ static void config_defaults_are_safe(void **state)
 
 	assert_int_equal(cfg.policy, HVP_POLICY_FAIL_CLOSED);
 	assert_int_equal(cfg.log_level, HVP_LOG_INFO);
+	assert_int_equal(cfg.kernel_exec, HVP_KERNEL_EXEC_APPROVED);
 	assert_string_equal(cfg.next_stage, HVP_DEFAULT_NEXT_STAGE);
 	assert_int_equal(cfg.key_count, 0);
 	assert_int_equal(cfg.problem_count, 0);
@@ -47,6 +48,7 @@ static void config_every_setting(void **state)
 		"  next_stage_options=console=ttyS0,115200 initrd=\\initrd.img  \n"
 		"policy = fail-open\n"
 		"log_level\t=\tdebug\n"
+		"kernel_exec = any\n"
 		"key = \\EFI\\hvpatch\\keys\\a.pem\n"
 		"key = \\EFI\\hvpatch\\keys\\b.pem\n");
 
@@ -54,6 +56,7 @@ static void config_every_setting(void **state)
 	assert_string_equal(cfg.next_stage_options, "console=ttyS0,115200 initrd=\\initrd.img");
 	assert_int_equal(cfg.policy, HVP_POLICY_FAIL_OPEN);
 	assert_int_equal(cfg.log_level, HVP_LOG_DEBUG);
+	assert_int_equal(cfg.kernel_exec, HVP_KERNEL_EXEC_ANY);
 	assert_int_equal(cfg.key_count, 2);
 	assert_string_equal(cfg.keys[1], "\\EFI\\hvpatch\\keys\\b.pem");
 	assert_int_equal(cfg.problem_count, 0);
@@ -67,18 +70,23 @@ static void config_bad_lines_are_reported_and_skipped(void **state)
 		"frobnicate = 1\n"
 		"just words\n"
 		"next_stage = vmlinuz\n"  /* not a \\path */
-		"log_level = loud\n");
+		"log_level = loud\n"
+		"kernel_exec = any\n"
+		"kernel_exec = all\n");  /* bad value: back to the safe default */
 
 	assert_int_equal(cfg.policy, HVP_POLICY_FAIL_CLOSED);
 	assert_string_equal(cfg.next_stage, HVP_DEFAULT_NEXT_STAGE);
 	assert_int_equal(cfg.log_level, HVP_LOG_INFO);
-	assert_int_equal(cfg.problem_count, 5);
+	assert_int_equal(cfg.kernel_exec, HVP_KERNEL_EXEC_APPROVED);
+	assert_int_equal(cfg.problem_count, 6);
 	assert_string_equal(cfg.problems[0],
 			    "line 2: policy must be fail-closed or fail-open; keeping fail-closed 'maybe'");
 	assert_non_null(strstr(cfg.problems[1], "line 3: unknown setting"));
 	assert_non_null(strstr(cfg.problems[2], "line 4: not 'key = value'"));
 	assert_non_null(strstr(cfg.problems[3], "line 5: next_stage"));
 	assert_non_null(strstr(cfg.problems[4], "line 6: unknown log_level"));
+	assert_string_equal(cfg.problems[5],
+			    "line 8: kernel_exec must be approved or any; keeping approved 'all'");
 }
 
 static void config_limits(void **state)

@@ -166,6 +166,12 @@ enum vmcs_field {
 #define EPT_QUAL_READ (1u << 0)
 #define EPT_QUAL_WRITE (1u << 1)
 #define EPT_QUAL_FETCH (1u << 2)
+/* Bits 5 and 6: what the EPT entries allowed (the AND over the walk).
+ * With mode-based execute control bit 5 is supervisor-mode execute and
+ * bit 6 user-mode execute; without it bit 5 is execute and bit 6 is
+ * undefined. */
+#define EPT_QUAL_EXECUTABLE (1u << 5)
+#define EPT_QUAL_USER_EXECUTABLE (1u << 6)
 /* Bit 7: the guest-linear address is valid; bit 8 then tells an access
  * to the translated address (set) from one to a paging-structure entry
  * during the walk (clear). */

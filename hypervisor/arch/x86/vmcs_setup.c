@@ -236,6 +236,9 @@ static bool setup_controls(struct vcpu *v)
 	/* Linux uses these instructions when CPUID offers them: without
 	 * the controls they would #UD in the guest (25.6.2). */
 	proc2 |= optional2 & (uint32_t)(c->procbased2 >> 32);
+	/* hvp_setup() found it allowed (patch/kernel_exec.h). */
+	if (hv.mbec)
+		proc2 |= VMX_PROC2_MODE_BASED_EPT_EXEC;
 	setup_msr_bitmap(v->msr_bitmap);
 	setup_io_bitmaps(v->io_bitmaps, hv.boot->pm1a_control_port);
 

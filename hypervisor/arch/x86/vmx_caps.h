@@ -26,6 +26,10 @@ struct hvp_vmx_caps {
 #define VMX_PROC2_UNRESTRICTED_GUEST (1u << 7)
 #define VMX_PROC2_INVPCID (1u << 12)
 #define VMX_PROC2_XSAVES (1u << 20)
+/* "Mode-based execute control for EPT": EPT execute rights split into
+ * supervisor-mode (bit 2) and user-mode (bit 10) fetches (SDM Vol. 3C,
+ * 29.3.2, "EPT Translation Mechanism"). */
+#define VMX_PROC2_MODE_BASED_EPT_EXEC (1u << 22)
 
 /* IA32_VMX_EPT_VPID_CAP (SDM Vol. 3D, A.10). */
 #define VMX_EPT_WALK_4 (1ull << 6)

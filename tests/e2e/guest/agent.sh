@@ -59,6 +59,12 @@ else
 	else
 		t agent-locked FAIL "hvpatchctl status exit $rc: $(printf '%s\n' "$out" | tr '\n' ';')"
 	fi
+	# Status says plainly which kernel code can run (no MBEC in Bochs).
+	if printf '%s\n' "$out" | grep -q '^kernel exec: '; then
+		t agent-kernel-exec PASS "$(printf '%s\n' "$out" | grep '^kernel exec: ')"
+	else
+		t agent-kernel-exec FAIL "no 'kernel exec:' line in hvpatchctl status"
+	fi
 	# The arena is live code for the hypervisor: the module must stay.
 	if rmmod hvpatch 2>/dev/null; then
 		t agent-pinned FAIL "rmmod hvpatch succeeded after lock"

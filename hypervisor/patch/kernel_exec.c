@@ -134,9 +134,14 @@ enum hvp_status hvp_kernel_exec_lock(struct hvp_engine *e, uint64_t cr3)
 	for (uint32_t i = 0; status == HVP_OK && i < k->startup_count; i++)
 		status = hvp_ept_set_perms(ept, k->startup_gpa[i], HVP_PAGE_SIZE,
 					   APPROVED_CODE);
+	/* Under `any` new code may run anyway, so module text stays
+	 * writable: the kernel rewrites some of it in place (BPF program
+	 * packs, kprobe slots).  Under `approved` a writable approved page
+	 * would be a way around the policy. */
 	for (uint32_t i = 0; status == HVP_OK && i < k->module_count; i++)
 		status = hvp_ept_set_perms(ept, k->module_gpa[i], HVP_PAGE_SIZE,
-					   APPROVED_CODE);
+					   k->mode == HVP_KERNEL_EXEC_ANY ?
+					   APPROVED_CODE | HVP_EPT_WRITE : APPROVED_CODE);
 	if (status != HVP_OK) {
 		hvp_kernel_exec_unlock(e);
 		return status;

@@ -205,6 +205,8 @@ static void any_allows_logs_and_rate_limits(void **state)
 	uint32_t splits;
 
 	assert_int_equal(fx_lock(f), HVP_OK);
+	/* Module text runs without an event, and stays writable. */
+	assert_int_equal(perms(f, MOD_TEXT_GPA), R | W | XS);
 	splits = f->ept.splits;
 	f->log_len = 0;
 	f->log[0] = '\0';

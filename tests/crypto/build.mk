@@ -4,7 +4,7 @@
 # vector registers, only the API global).
 
 CRYPTO_TEST_DATA := $(BUILD)/test-data/crypto
-$(CRYPTO_TEST_DATA)/.made: tests/crypto/make-vectors.sh
+$(CRYPTO_TEST_DATA)/.made: tests/crypto/make-vectors.sh tests/crypto/make-special-vectors.py
 	bash $< $(CRYPTO_TEST_DATA)
 	touch $@
 

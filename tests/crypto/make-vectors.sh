@@ -55,3 +55,4 @@ openssl_says() {
 openssl_says valid special-g.der special-g-double
 openssl_says invalid special-neg-g.der special-neg-g-inf
 openssl_says invalid special-g.der special-g-inf
+openssl_says valid special-x-above-n.der special-x-above-n

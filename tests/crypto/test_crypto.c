@@ -423,15 +423,17 @@ static int verify_files(const char *key_name, const char *vector)
 }
 
 /*
- * The addition's special cases (tests/crypto/make-special-vectors.py):
- * the same point twice, a valid signature by the key G; the point and
- * its opposite, and a sum at infinity, refused.
+ * Cases random signatures reach with negligible probability
+ * (tests/crypto/make-special-vectors.py): the same point twice, a valid
+ * signature by the key G; the point and its opposite, and a sum at
+ * infinity, refused; a sum whose x is n or more, reduced modulo n.
  */
-static void point_addition_special_cases(void **state)
+static void rare_cases(void **state)
 {
 	assert_int_equal(verify_files("special-g.der", "special-g-double"), 0);
 	assert_int_not_equal(verify_files("special-neg-g.der", "special-neg-g-inf"), 0);
 	assert_int_not_equal(verify_files("special-g.der", "special-g-inf"), 0);
+	assert_int_equal(verify_files("special-x-above-n.der", "special-x-above-n"), 0);
 }
 
 static void refuses_other_keys(void **state)
@@ -468,7 +470,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(random_signatures_and_one_bit_off),
 		cmocka_unit_test(r_and_s_out_of_range_fail),
 		cmocka_unit_test(hashes_at_the_ends_of_the_range),
-		cmocka_unit_test(point_addition_special_cases),
+		cmocka_unit_test(rare_cases),
 	};
 
 	if (argc != 2) {

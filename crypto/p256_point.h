@@ -11,8 +11,9 @@
 
 /*
  * The comb's teeth: a scalar's 256 bits are read as HVP_COMB_W rows of
- * HVP_COMB_D bits.  W = 7 (d = 37, 127 points, 8,128 bytes a table) is
- * within 5% of W = 8's speed at half its memory (docs/performance.md).
+ * HVP_COMB_D bits.  W = 7: d = 37, 127 points, 8,128 bytes a table.
+ * W = 8 saves 8% of a verification for twice the memory, W = 6 costs 12%
+ * more (docs/performance.md).
  */
 #define HVP_COMB_W 7
 #define HVP_COMB_D ((256 + HVP_COMB_W - 1) / HVP_COMB_W)

@@ -7,7 +7,7 @@
  * when the group is loaded; a verification is then one interleaved comb
  * over the two tables with a single inversion at the end
  * (p256_point.c), on four-limb Montgomery arithmetic (p256_field.c):
- * 0.3 M instructions where mbedtls_ecp_mul() twice and
+ * 1.0 M instructions where mbedtls_ecp_mul() twice and
  * mbedtls_ecp_muladd() took 6.8 M (docs/performance.md).  mbedtls still
  * loads the group's constants, parses integers and checks that a key is
  * on the curve.

@@ -10,10 +10,11 @@
  * point at infinity, so each case is taken apart before it.
  *
  * u1·A + u2·B is the fixed-base comb of Lim and Lee ("More Flexible
- * Exponentiation with Precomputation", CRYPTO '94), one pass over both
- * scalars' columns with a shared doubling (Shamir's trick), as in
+ * Exponentiation with Precomputation", CRYPTO '94), run over both
+ * scalars' columns in one pass with a shared doubling (Shamir's trick):
  * Hankerson, Menezes and Vanstone, "Guide to Elliptic Curve
- * Cryptography", algorithms 3.44 and 3.48.
+ * Cryptography" (2004), section 3.3, on the fixed-base comb method and
+ * simultaneous multiple point multiplication.
  */
 #include "p256_point.h"
 

@@ -168,7 +168,8 @@ static void field_modulo_p_and_n(void **state)
 	check_field(&grp.N);
 }
 
-static void affine_of(const mbedtls_ecp_point *q, struct hvp_mod *fp, struct hvp_affine *a)
+static void affine_of(const mbedtls_ecp_point *q, const struct hvp_mod *fp,
+		      struct hvp_affine *a)
 {
 	uint8_t b[32];
 

@@ -12,7 +12,8 @@
 
 #include "hvp_crypto.h"
 
-/* P-256 with its generator's table, loaded once; NULL if out of memory. */
+/* mbedtls's P-256 group, loaded once with G's comb table (p256.c);
+ * NULL if out of memory. */
 mbedtls_ecp_group *hvp_p256(void);
 
 /* 0 when point is an uncompressed point on the curve, now in q. */

@@ -28,12 +28,10 @@ void hvp_crypto_halt(int status) __attribute__((noreturn));
 /* Verification uses only public values, so the scalar-multiplication
  * blinding RNG (for secret scalars) is not needed. */
 #define MBEDTLS_ECP_NO_INTERNAL_RNG
-/* A comb table for the generator, computed once when hvp_crypto.c loads
- * its one P-256 group and kept in it (16 points with the 5-bit window
- * P-256's generator gets, about 3 KiB of the pool): every verification
- * reuses it, which halves its cost. */
-#define MBEDTLS_ECP_FIXED_POINT_OPTIM 1
-#define MBEDTLS_ECP_WINDOW_SIZE 5
+/* No mbedtls point multiplication runs (crypto/p256_point.c keeps comb
+ * tables of its own, outside the pool): the smallest window, no table. */
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
+#define MBEDTLS_ECP_WINDOW_SIZE 2
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_ASN1_PARSE_C
 #define MBEDTLS_ASN1_WRITE_C /* required by MBEDTLS_ECDSA_C */

@@ -192,6 +192,250 @@ static void malformed_signatures_fail(void **state)
 	assert_int_not_equal(hvp_ecdsa_p256_verify(&key, hash, NULL, 0), 0);
 }
 
+/* P-256's group order n, big-endian. */
+static const uint8_t order_n[32] = {
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84,
+	0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+};
+
+/* One DER INTEGER of at most 32 significant bytes into v. */
+static const uint8_t *der_read_int(const uint8_t *p, uint8_t v[32])
+{
+	size_t len;
+
+	assert_int_equal(p[0], 0x02);
+	len = p[1];
+	p += 2;
+	if (len == 33) {
+		assert_int_equal(p[0], 0x00);
+		p++;
+		len--;
+	}
+	assert_true(len >= 1 && len <= 32);
+	memset(v, 0, 32 - len);
+	memcpy(v + 32 - len, p, len);
+	return p + len;
+}
+
+static void der_split(const struct blob *sig, uint8_t r[32], uint8_t s[32])
+{
+	const uint8_t *p = sig->bytes;
+
+	assert_int_equal(p[0], 0x30);
+	assert_int_equal(p[1], sig->len - 2);
+	p = der_read_int(der_read_int(p + 2, r), s);
+	assert_ptr_equal(p, sig->bytes + sig->len);
+}
+
+/* Minimal DER for the 256-bit integer v, even one no signature holds. */
+static size_t der_write_int(uint8_t *out, const uint8_t v[32])
+{
+	size_t skip = 0, len;
+
+	while (skip < 31 && v[skip] == 0)
+		skip++;
+	len = 32 - skip;
+	out[0] = 0x02;
+	if (v[skip] & 0x80) {
+		out[1] = len + 1;
+		out[2] = 0x00;
+		memcpy(out + 3, v + skip, len);
+		return len + 3;
+	}
+	out[1] = len;
+	memcpy(out + 2, v + skip, len);
+	return len + 2;
+}
+
+static void der_join(struct blob *sig, const uint8_t r[32], const uint8_t s[32])
+{
+	size_t len = der_write_int(sig->bytes + 2, r);
+
+	len += der_write_int(sig->bytes + 2 + len, s);
+	sig->bytes[0] = 0x30;
+	sig->bytes[1] = len;
+	sig->len = len + 2;
+}
+
+static int verify_rs(const struct hvp_pubkey *key, const uint8_t hash[32],
+		     const uint8_t r[32], const uint8_t s[32])
+{
+	struct blob sig;
+
+	der_join(&sig, r, s);
+	return hvp_ecdsa_p256_verify(key, hash, sig.bytes, sig.len);
+}
+
+static void load_spki(const char *name, struct hvp_pubkey *key)
+{
+	struct blob der;
+
+	load(name, &der);
+	assert_int_equal(hvp_pubkey_from_spki_der(der.bytes, der.len, key), 0);
+}
+
+static void load_hash(const char *name, uint8_t hash[32])
+{
+	struct blob b;
+
+	load(name, &b);
+	assert_int_equal(b.len, 32);
+	memcpy(hash, b.bytes, 32);
+}
+
+/*
+ * 64 openssl signatures of random hashes by 16 keys (more keys than
+ * tables) verify; with any one of 8 bits flipped in r, in s, in the hash
+ * or in the key's coordinates, none does.
+ */
+#define RAND_KEYS 16
+#define RAND_HASHES 4
+#define FLIPS 8
+static void random_signatures_and_one_bit_off(void **state)
+{
+	unsigned int seed = 1;
+
+	for (int k = 0; k < RAND_KEYS; k++) {
+		struct hvp_pubkey key;
+		char name[64];
+
+		snprintf(name, sizeof(name), "rand-%d.der", k);
+		load_spki(name, &key);
+		for (int h = 0; h < RAND_HASHES; h++) {
+			struct blob sig, again;
+			uint8_t hash[32], r[32], s[32];
+
+			snprintf(name, sizeof(name), "rand-%d-%d.hash", k, h);
+			load_hash(name, hash);
+			snprintf(name, sizeof(name), "rand-%d-%d.sig", k, h);
+			load(name, &sig);
+			assert_int_equal(hvp_ecdsa_p256_verify(&key, hash, sig.bytes, sig.len), 0);
+			der_split(&sig, r, s);
+			der_join(&again, r, s);
+			assert_memory_equal(again.bytes, sig.bytes, sig.len);
+			for (int f = 0; f < FLIPS; f++) {
+				unsigned int bit = rand_r(&seed) % 256;
+				uint8_t mask = 1u << (bit % 8);
+				struct hvp_pubkey other = key;
+
+				r[bit / 8] ^= mask;
+				assert_int_not_equal(verify_rs(&key, hash, r, s), 0);
+				r[bit / 8] ^= mask;
+				s[bit / 8] ^= mask;
+				assert_int_not_equal(verify_rs(&key, hash, r, s), 0);
+				s[bit / 8] ^= mask;
+				hash[bit / 8] ^= mask;
+				assert_int_not_equal(verify_rs(&key, hash, r, s), 0);
+				hash[bit / 8] ^= mask;
+				other.point[1 + rand_r(&seed) % 64] ^= mask;
+				assert_int_not_equal(verify_rs(&other, hash, r, s), 0);
+			}
+			assert_int_equal(verify_rs(&key, hash, r, s), 0);
+		}
+	}
+}
+
+/* n - 1 + delta, delta in -1..+1, or 2^256 - 1. */
+static void near_n(uint8_t v[32], int delta)
+{
+	int carry = delta;
+
+	memcpy(v, order_n, 32);
+	for (int i = 31; i >= 0 && carry; i--) {
+		int x = v[i] + carry;
+
+		v[i] = (uint8_t)x;
+		carry = x < 0 ? -1 : x > 255;
+	}
+}
+
+/* SEC 1 v2, 4.1.4 step 1: r and s in [1, n-1], whatever else holds. */
+static void r_and_s_out_of_range_fail(void **state)
+{
+	uint8_t hash[32], r[32], s[32], bad[5][32];
+	struct hvp_pubkey key;
+	struct blob sig;
+
+	load_signed_vector(&key, hash, &sig);
+	der_split(&sig, r, s);
+	memset(bad[0], 0, 32);	  /* 0 */
+	memcpy(bad[1], order_n, 32); /* n */
+	near_n(bad[2], -1);	  /* n - 1: in range, but not this signature's */
+	near_n(bad[3], 1);	  /* n + 1 */
+	memset(bad[4], 0xff, 32); /* 2^256 - 1 */
+	for (int i = 0; i < 5; i++) {
+		assert_int_not_equal(verify_rs(&key, hash, bad[i], s), 0);
+		assert_int_not_equal(verify_rs(&key, hash, r, bad[i]), 0);
+		assert_int_not_equal(verify_rs(&key, hash, bad[i], bad[i]), 0);
+	}
+	assert_int_equal(verify_rs(&key, hash, r, s), 0);
+}
+
+/*
+ * The hash as an integer e modulo n (SEC 1 v2, 4.1.4 step 4, and
+ * openssl): a signature of the zero hash (u1 = 0, the sum is u2·Q alone)
+ * verifies for the hash n too, one of 2^256 - 1 for 2^256 - 1 - n too,
+ * and neither for its neighbour.  u2 = r/s is never 0.
+ */
+static void hashes_at_the_ends_of_the_range(void **state)
+{
+	uint8_t zero[32] = { 0 }, ones[32], n[32], ones_minus_n[32];
+	struct hvp_pubkey key;
+	struct blob sig;
+	int borrow = 0;
+
+	load_key(&key);
+	load("zero.sig", &sig);
+	memcpy(n, order_n, 32);
+	assert_int_equal(hvp_ecdsa_p256_verify(&key, zero, sig.bytes, sig.len), 0);
+	assert_int_equal(hvp_ecdsa_p256_verify(&key, n, sig.bytes, sig.len), 0);
+	zero[31] = 1;
+	assert_int_not_equal(hvp_ecdsa_p256_verify(&key, zero, sig.bytes, sig.len), 0);
+
+	load("ones.sig", &sig);
+	memset(ones, 0xff, 32);
+	for (int i = 31; i >= 0; i--) {
+		int x = 0xff - order_n[i] - borrow;
+
+		ones_minus_n[i] = (uint8_t)x;
+		borrow = x < 0;
+	}
+	assert_int_equal(hvp_ecdsa_p256_verify(&key, ones, sig.bytes, sig.len), 0);
+	assert_int_equal(hvp_ecdsa_p256_verify(&key, ones_minus_n, sig.bytes, sig.len), 0);
+	ones[31] ^= 1;
+	assert_int_not_equal(hvp_ecdsa_p256_verify(&key, ones, sig.bytes, sig.len), 0);
+}
+
+static int verify_files(const char *key_name, const char *vector)
+{
+	struct hvp_pubkey key;
+	uint8_t hash[32];
+	struct blob sig;
+	char name[64];
+
+	load_spki(key_name, &key);
+	snprintf(name, sizeof(name), "%s.hash", vector);
+	load_hash(name, hash);
+	snprintf(name, sizeof(name), "%s.sig", vector);
+	load(name, &sig);
+	return hvp_ecdsa_p256_verify(&key, hash, sig.bytes, sig.len);
+}
+
+/*
+ * Cases random signatures reach with negligible probability
+ * (tests/crypto/make-special-vectors.py): the same point twice, a valid
+ * signature by the key G; the point and its opposite, and a sum at
+ * infinity, refused; a sum whose x is n or more, reduced modulo n.
+ */
+static void rare_cases(void **state)
+{
+	assert_int_equal(verify_files("special-g.der", "special-g-double"), 0);
+	assert_int_not_equal(verify_files("special-neg-g.der", "special-neg-g-inf"), 0);
+	assert_int_not_equal(verify_files("special-g.der", "special-g-inf"), 0);
+	assert_int_equal(verify_files("special-x-above-n.der", "special-x-above-n"), 0);
+}
+
 static void refuses_other_keys(void **state)
 {
 	struct hvp_pubkey key;
@@ -223,6 +467,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(any_flipped_byte_fails),
 		cmocka_unit_test(malformed_signatures_fail),
 		cmocka_unit_test(refuses_other_keys),
+		cmocka_unit_test(random_signatures_and_one_bit_off),
+		cmocka_unit_test(r_and_s_out_of_range_fail),
+		cmocka_unit_test(hashes_at_the_ends_of_the_range),
+		cmocka_unit_test(rare_cases),
 	};
 
 	if (argc != 2) {

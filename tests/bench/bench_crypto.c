@@ -10,23 +10,6 @@
 #include "bench_util.h"
 #include "hvp_crypto.h"
 
-static size_t load(const char *dir, const char *name, uint8_t *buf, size_t max)
-{
-	char path[4096];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		exit(1);
-	}
-	n = fread(buf, 1, max, f);
-	fclose(f);
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	static uint8_t big[256 * 1024];
@@ -40,9 +23,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_crypto FLAVOUR VECTORS_DIR\n");
 		return 1;
 	}
-	der_len = load(argv[2], "pub.der", der, sizeof(der));
-	msg_len = load(argv[2], "msg.bin", msg, sizeof(msg));
-	sig_len = load(argv[2], "msg.sig", sig, sizeof(sig));
+	der_len = bench_load(argv[2], "pub.der", der, sizeof(der));
+	msg_len = bench_load(argv[2], "msg.bin", msg, sizeof(msg));
+	sig_len = bench_load(argv[2], "msg.sig", sig, sizeof(sig));
 	hvp_sha256(msg, msg_len, hash);
 	if (hvp_pubkey_from_spki_der(der, der_len, &key) != 0 ||
 	    hvp_ecdsa_p256_verify(&key, hash, sig, sig_len) != 0) {

@@ -3,6 +3,7 @@
 #ifndef HVPATCH_BENCH_UTIL_H
 #define HVPATCH_BENCH_UTIL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -28,6 +29,25 @@ static inline double bench_now(void)
 		} while ((bench_dt_ = bench_now() - bench_t0_) < (seconds)); \
 		(per_op_ns) = bench_dt_ * 1e9 / (double)bench_n_;       \
 	} while (0)
+
+/* DIR/NAME into buf (at most max bytes): its length; exits if unreadable. */
+static inline size_t bench_load(const char *dir, const char *name, uint8_t *buf,
+				size_t max)
+{
+	char path[4096];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	n = fread(buf, 1, max, f);
+	fclose(f);
+	return n;
+}
 
 static inline void bench_row(const char *what, double ns)
 {

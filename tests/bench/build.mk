@@ -10,7 +10,7 @@ $(BENCH_DIR)/bench_crypto_host: tests/bench/bench_crypto.c tests/bench/bench_uti
 $(BENCH_DIR)/bench_crypto_freestanding: tests/bench/bench_crypto.c tests/bench/bench_util.h $(FS_CRYPTO_OBJ)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(BENCH_CFLAGS) -o $@ $< $(FS_CRYPTO_OBJ)
-$(BENCH_DIR)/count_crypto: tests/bench/count_crypto.c $(FS_CRYPTO_OBJ)
+$(BENCH_DIR)/count_crypto: tests/bench/count_crypto.c tests/bench/bench_util.h $(FS_CRYPTO_OBJ)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(BENCH_CFLAGS) -o $@ $< $(FS_CRYPTO_OBJ)
 $(BENCH_DIR)/bench_engine: tests/bench/bench_engine.c tests/bench/bench_util.h $(ENGINE_TEST_SRCS) $(HOST_CRYPTO_LIB)

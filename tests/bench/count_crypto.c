@@ -7,32 +7,13 @@
  * give the cost of one verification or of one key's enrolment.
  * Usage: count_crypto VECTORS_DIR VERIFIES KEYS
  */
-#include <stdio.h>
-#include <stdlib.h>
-
+#include "bench_util.h"
 #include "hvp_crypto.h"
-
-static size_t load(const char *dir, const char *name, uint8_t *buf, size_t max)
-{
-	char path[4096];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		exit(1);
-	}
-	n = fread(buf, 1, max, f);
-	fclose(f);
-	return n;
-}
 
 static void enrol(const char *dir, const char *name, struct hvp_pubkey *key)
 {
 	uint8_t der[512];
-	size_t len = load(dir, name, der, sizeof(der));
+	size_t len = bench_load(dir, name, der, sizeof(der));
 
 	if (hvp_pubkey_from_spki_der(der, len, key) != 0) {
 		fprintf(stderr, "count_crypto: %s refused\n", name);
@@ -54,8 +35,8 @@ int main(int argc, char **argv)
 	}
 	verifies = atoi(argv[2]);
 	keys = atoi(argv[3]);
-	hvp_sha256(msg, load(argv[1], "msg.bin", msg, sizeof(msg)), hash);
-	sig_len = load(argv[1], "msg.sig", sig, sizeof(sig));
+	hvp_sha256(msg, bench_load(argv[1], "msg.bin", msg, sizeof(msg)), hash);
+	sig_len = bench_load(argv[1], "msg.sig", sig, sizeof(sig));
 	enrol(argv[1], "pub.der", &key);
 	ok &= hvp_ecdsa_p256_verify(&key, hash, sig, sig_len) == 0;
 	for (int i = 0; i < keys; i++) {

@@ -72,10 +72,10 @@ $(eval $(call hvp_esp,bochs-direct-2cpu,bochs,,--direct,$(HVP_CMDLINE_BOCHS) hvp
 $(eval $(call hvp_esp,qemu-direct-2cpu,qemu,,--direct,$(HVP_CMDLINE_COMMON) hvp.cpus=2))
 
 # Under hvpatch.efi (HVPATCH_EFI comes from efi-loader/build.mk; the
-# recipes fail with a clear message until it exists).
+# recipes fail with a clear message until it exists).  The locked Bochs
+# ESPs, bochs-1cpu and bochs-2cpu, are in tests/e2e/build.mk: they carry
+# the fleet bundles and the key that signed them.
 HVP_LOADER_ARG = --loader $(or $(HVPATCH_EFI),$(BUILD)/efi/hvpatch.efi)
-$(eval $(call hvp_esp,bochs-1cpu,bochs,$(HVPATCH_EFI),$$(HVP_LOADER_ARG) --policy fail-closed,$(HVP_CMDLINE_BOCHS) hvp.cpus=1))
-$(eval $(call hvp_esp,bochs-2cpu,bochs,$(HVPATCH_EFI),$$(HVP_LOADER_ARG) --policy fail-closed,$(HVP_CMDLINE_BOCHS) hvp.cpus=2))
 $(eval $(call hvp_esp,qemu-fail-closed,qemu,$(HVPATCH_EFI),$$(HVP_LOADER_ARG) --policy fail-closed,$(HVP_CMDLINE_COMMON) hvp.cpus=2))
 $(eval $(call hvp_esp,qemu-fail-open,qemu,$(HVPATCH_EFI),$$(HVP_LOADER_ARG) --policy fail-open,$(HVP_CMDLINE_COMMON) hvp.cpus=2))
 

@@ -13,7 +13,7 @@ ctl() { # ctl ARGS...: runs hvpatchctl, sets $rc and $out
 	out=$(hvpatchctl "$@" 2>&1) || rc=$?
 }
 functions="version_proc_show loadavg_proc_show uptime_proc_show proc_resctrl_show"
-ksyms() { hvp-ksyms "$(echo $functions | tr ' ' ,)"; }
+ksyms() { hvp-ksyms "$(echo "$functions" | tr ' ' ,)"; }
 # text KSYMS FUNCTION: the function's running bytes in a hvp-ksyms dump
 text() { printf '%s\n' "$1" | sed -n "s/^HVP-KBYTES $2 //p"; }
 

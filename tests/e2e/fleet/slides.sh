@@ -14,6 +14,8 @@ for log in "$@"; do
 	slides+=("$(printf '0x%x' $((0x$text - 0x$built)))")
 	echo "fleet-slides: $log: _text 0x$text, slide ${slides[-1]}"
 done
-[ ${#slides[@]} = 2 ] && [ "${slides[0]}" != "${slides[1]}" ] ||
-	{ echo "fleet-slides: FAIL: the boots' slides do not differ (${slides[*]})" >&2; exit 1; }
+if [ ${#slides[@]} != 2 ] || [ "${slides[0]}" = "${slides[1]}" ]; then
+	echo "fleet-slides: FAIL: the boots' slides do not differ (${slides[*]})" >&2
+	exit 1
+fi
 echo "fleet-slides: PASS: slides ${slides[*]} differ"

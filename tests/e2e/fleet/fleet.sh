@@ -6,7 +6,9 @@
 # the text is byte for byte what it was; the same bundle again is a replay.
 # Then a correctly signed bundle with a relocation past the image must be
 # refused.  The host compares this boot's _text with the other boot's.
+#   HVP-FLEET: _text 0x<address>    (and the guest time the checks took)
 #   HVP-TEST fleet-<function>-apply|revert|replay|text PASS|FAIL <detail>
+#   HVP-TEST fleet-outside-image PASS|FAIL <detail>
 t() { echo "HVP-TEST $*"; }
 ctl() { # ctl ARGS...: runs hvpatchctl, sets $rc and $out
 	rc=0

@@ -44,9 +44,9 @@ $(HVP_CPUID): tests/e2e/guest/hvp-cpuid.c
 # loads hvpatch.ko first; hvpatchctl is the guest's command line.
 HVP_GUEST_AGENT := $(GA_MODULE) $(GA_CTL)
 
-$(HVP_INITRD): qemu-scripts/make-initramfs.sh qemu-scripts/initramfs/init \
-		$(HVP_CPUID) $(HVP_GUEST_TESTS) $(HVP_GUEST_AGENT)
-	bash qemu-scripts/make-initramfs.sh $@ $(HVP_CPUID) $(HVP_GUEST_TESTS) $(HVP_GUEST_AGENT)
+HVP_INITRD_FILES := $(HVP_CPUID) $(HVP_GUEST_TESTS) $(HVP_GUEST_AGENT)
+$(HVP_INITRD): qemu-scripts/make-initramfs.sh qemu-scripts/initramfs/init $(HVP_INITRD_FILES)
+	bash qemu-scripts/make-initramfs.sh $@ $(HVP_INITRD_FILES)
 
 # Kernel command line pieces.  Speed (see the test-bed notes): no crypto
 # self-tests, quiet console, no mitigations or init_on_alloc.  Bochs: its
@@ -56,14 +56,14 @@ $(HVP_INITRD): qemu-scripts/make-initramfs.sh qemu-scripts/initramfs/init \
 # memory is unreadable tests the hypervisor, not the kernel's policy.
 HVP_CMDLINE_COMMON := quiet cryptomgr.notests=1 mitigations=off init_on_alloc=0 iomem=relaxed
 HVP_CMDLINE_BOCHS := $(HVP_CMDLINE_COMMON) noxsave cpu_init_udelay=10000
-HVP_ESP_DEPS := qemu-scripts/make-esp.sh $(HVP_KERNEL) $(HVP_INITRD)
-HVP_MAKE_ESP = bash qemu-scripts/make-esp.sh --out $@ --kernel $(HVP_KERNEL) \
-	--initrd $(HVP_INITRD) --acpi $(HVP_ACPI_EFI)
 
-# $(call hvp_esp,NAME,FLAVOUR,EXTRA_DEPS,MAKE_ESP_ARGS,CMDLINE)
+# $(call hvp_esp,NAME,FLAVOUR,EXTRA_DEPS,MAKE_ESP_ARGS,CMDLINE[,INITRD])
+# INITRD is HVP_INITRD unless given.
 define hvp_esp
-$(HVP_ESP_DIR)/$(1).img: $(HVP_ESP_DEPS) $(HVP_ACPI_EFI) $(3)
-	$$(HVP_MAKE_ESP) --flavour $(2) $(4) -- $(5)
+$(HVP_ESP_DIR)/$(1).img: qemu-scripts/make-esp.sh $(HVP_KERNEL) $(or $(6),$(HVP_INITRD)) \
+		$(HVP_ACPI_EFI) $(3)
+	bash qemu-scripts/make-esp.sh --out $$@ --kernel $(HVP_KERNEL) \
+		--initrd $(or $(6),$(HVP_INITRD)) --acpi $(HVP_ACPI_EFI) --flavour $(2) $(4) -- $(5)
 endef
 
 # Test-bed checks: Linux straight from hvp-acpi.efi, no hypervisor.
@@ -72,10 +72,10 @@ $(eval $(call hvp_esp,bochs-direct-2cpu,bochs,,--direct,$(HVP_CMDLINE_BOCHS) hvp
 $(eval $(call hvp_esp,qemu-direct-2cpu,qemu,,--direct,$(HVP_CMDLINE_COMMON) hvp.cpus=2))
 
 # Under hvpatch.efi (HVPATCH_EFI comes from efi-loader/build.mk; the
-# recipes fail with a clear message until it exists).
+# recipes fail with a clear message until it exists).  The locked Bochs
+# ESPs, bochs-1cpu and bochs-2cpu, are in tests/e2e/build.mk: they carry
+# the fleet bundles and the key that signed them.
 HVP_LOADER_ARG = --loader $(or $(HVPATCH_EFI),$(BUILD)/efi/hvpatch.efi)
-$(eval $(call hvp_esp,bochs-1cpu,bochs,$(HVPATCH_EFI),$$(HVP_LOADER_ARG) --policy fail-closed,$(HVP_CMDLINE_BOCHS) hvp.cpus=1))
-$(eval $(call hvp_esp,bochs-2cpu,bochs,$(HVPATCH_EFI),$$(HVP_LOADER_ARG) --policy fail-closed,$(HVP_CMDLINE_BOCHS) hvp.cpus=2))
 $(eval $(call hvp_esp,qemu-fail-closed,qemu,$(HVPATCH_EFI),$$(HVP_LOADER_ARG) --policy fail-closed,$(HVP_CMDLINE_COMMON) hvp.cpus=2))
 $(eval $(call hvp_esp,qemu-fail-open,qemu,$(HVPATCH_EFI),$$(HVP_LOADER_ARG) --policy fail-open,$(HVP_CMDLINE_COMMON) hvp.cpus=2))
 

@@ -161,6 +161,21 @@ expect_status "refuses a symbol outside the image" 2 \
 	"$hvpatch" build --object "$fixtures/patch/greeting.o" --symbols module.map \
 	--vmlinux "$fixtures/vmlinux" --build-id "$build_id" --sequence 1 -o x.unsigned
 expect_output "  names the symbol and why" "kernel_print at 0xffffffffc0001000 lies outside the kernel image"
+# The test-only path that makes such a bundle anyway, for the hypervisor
+# to refuse (tests/e2e/fleet): hidden, and only for a symbol the patch uses.
+expect_status "--test-only-outside-image builds" 0 build greeting 1 outside.unsigned \
+	--test-only-outside-image kernel_print
+expect_output "  and says it is a test" "TEST ONLY: 1 reference\(s\) to kernel_print aimed past the kernel image"
+expect_status "  the call to kernel_print one page past _end, the data reference kept" 0 \
+	python3 -c "import json,subprocess
+r = json.loads(subprocess.run(['$hvpatch', 'inspect', '--json', 'outside.unsigned'],
+	capture_output=True, check=True).stdout)['replacements'][0]['relocations']
+assert [x['symbol_offset'] for x in r if x['target'] == 'kernel'] == \
+	[0x$(symbol _end) + 4096 - 0x$(symbol _stext), $(text_offset fixture_counter)], r"
+expect_status "  refused for a symbol the patch does not use" 2 build greeting 1 x.unsigned \
+	--test-only-outside-image fixture_init
+expect_output "  and says so" "no slide-relative reference to fixture_init"
+expect_status "  not in build --help" 1 sh -c "'$hvpatch' build --help | grep -q test-only"
 
 expect_status "refuses writable data" 2 build writable_data 1 x.unsigned
 expect_output "  and says why" "writable data"

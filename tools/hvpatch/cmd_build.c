@@ -28,6 +28,7 @@ static const uint8_t nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 struct build_options {
 	const char *object, *symbols, *build_id_hex, *build_id_from;
 	const char *vmlinux, *text_dump, *description, *output;
+	const char *test_outside_image;
 	const char *replace[MAX_REPLACE];
 	uint32_t replace_count;
 	uint64_t sequence, function_size;
@@ -73,6 +74,8 @@ static bool parse_options(int argc, char **argv, struct build_options *o)
 		{ "description", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
+		/* Test only, left out of usage(): see move_outside_image(). */
+		{ "test-only-outside-image", required_argument, NULL, 'X' },
 		{ 0 },
 	};
 	char *end;
@@ -88,6 +91,7 @@ static bool parse_options(int argc, char **argv, struct build_options *o)
 		case 'T': o->text_dump = optarg; break;
 		case 'd': o->description = optarg; break;
 		case 'o': o->output = optarg; break;
+		case 'X': o->test_outside_image = optarg; break;
 		case 'n':
 			o->sequence = strtoull(optarg, &end, 0);
 			o->have_sequence = *end == '\0' && o->sequence > 0;
@@ -263,6 +267,41 @@ static bool resolve_relocs(const struct patch_object *obj,
 	return true;
 }
 
+/*
+ * TEST ONLY (--test-only-outside-image NAME, not in usage()): every
+ * reference to the kernel symbol NAME is aimed one page past the end of
+ * the image, where a module's code could be.  The bundle is otherwise
+ * correct, so once signed it is what the hypervisor must refuse with
+ * HVP_E_RELOC_OUTSIDE_IMAGE (tests/e2e/fleet).  A normal build refuses
+ * such a symbol instead (resolve_kernel_reloc()).
+ */
+static bool move_outside_image(const struct patch_object *obj,
+			       const struct symbol_map *map, const char *name,
+			       struct hvp_reloc *relocs)
+{
+	uint32_t moved = 0;
+
+	for (size_t i = 0; i < obj->reloc_count; i++) {
+		const char *sym = obj->relocs[i].kernel_symbol;
+
+		if (!sym || strcmp(sym, name) != 0 ||
+		    relocs[i].target != HVP_RELOC_TARGET_KERNEL)
+			continue;
+		relocs[i].symbol_offset =
+			(int64_t)(map->image.end + 4096 - map->text_base);
+		moved++;
+	}
+	if (moved == 0) {
+		errorf("--test-only-outside-image: the patch makes no slide-relative reference to %s",
+		       name);
+		return false;
+	}
+	fprintf(stderr,
+		"hvpatch: TEST ONLY: %u reference(s) to %s aimed past the kernel image; the hypervisor must refuse this bundle\n",
+		moved, name);
+	return true;
+}
+
 int cmd_build(int argc, char **argv)
 {
 	struct build_options o = { 0 };
@@ -334,7 +373,9 @@ int cmd_build(int argc, char **argv)
 		};
 	}
 	relocs = calloc(obj.reloc_count + 1, sizeof(*relocs));
-	if (!resolve_relocs(&obj, &map, relocs))
+	if (!resolve_relocs(&obj, &map, relocs) ||
+	    (o.test_outside_image &&
+	     !move_outside_image(&obj, &map, o.test_outside_image, relocs)))
 		return EXIT_INPUT;
 
 	in.sequence = o.sequence;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * hvp-ksyms: a test probe, not a source of facts for `hvpatch build`
- * (which reads the kernel's vmlinux: docs/fleet.md).  The demo compares
- * kernel text before and after a revert with it, and `make fleet-sample`
+ * (which reads the kernel's vmlinux: docs/fleet.md).  The demo and the
+ * fleet checks of the locked e2e boots (tests/e2e/fleet) compare kernel
+ * text before and after a revert with it, and `make fleet-sample`
  * collects the running bytes of its sample.  Prints marker lines:
  *
  *   HVP-KSYM <address> <type> <name>   _stext, _etext, _text, _end, the

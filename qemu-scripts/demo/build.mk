@@ -122,6 +122,7 @@ DEMO_REQUIRE := HVP-INIT: done;$(subst PASS$(space),PASS;,$(foreach s,$(DEMO_STE
 # The demo boot takes 26 minutes alone here, and took 51 beside three
 # other Bochs runs on two cores (2 December 2026); the timeout leaves room
 # for a loaded host and only matters when something hangs.
+DEMO_IMAGE := $(DEMO_DIR)/demo.img
 .PHONY: demo-run
 demo-run: $(DEMO_IMAGE)
 	bash qemu-scripts/run-bochs.sh --name demo --esp $< --cpus 2 --timeout 4800 \
